@@ -1,0 +1,23 @@
+using System.Numerics;
+
+namespace Autograd.Rnn;
+
+/// <summary>Repeats x along broadcast axes to fill a shape. VJP: g summed back to x's shape.</summary>
+internal static class BroadcastToOp
+{
+    public static Tensor<T> Apply<T>(Tensor<T> x, Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Shape == shape) return x;
+        return Trace.Unary("BroadcastTo", x,
+            v => Elementwise.BroadcastTo(v, shape, "BroadcastTo"),
+            v => Apply(v, shape),
+            static (x, _, g) => SumToOp.Apply(g, x.Shape));
+    }
+}
+
+public static partial class Tensor
+{
+    /// <summary>Repeats <paramref name="x"/> along its size-1 (or missing leading) axes to fill <paramref name="shape"/>, NumPy-style.</summary>
+    /// <exception cref="ArgumentException">x's shape does not broadcast to <paramref name="shape"/>.</exception>
+    public static Tensor<T> BroadcastTo<T>(Tensor<T> x, Shape shape) where T : unmanaged, IFloatingPointIeee754<T> => BroadcastToOp.Apply(x, shape);
+}

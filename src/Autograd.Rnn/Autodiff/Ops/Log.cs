@@ -1,0 +1,26 @@
+using System.Numerics;
+using Autograd.Rnn.Kernels;
+
+namespace Autograd.Rnn;
+
+/// <summary>y = ln x. VJP: g / x.</summary>
+internal static class LogOp
+{
+    public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Trace.Unary("Log", x,
+            static v => Elementwise.Unary<T, LogOperator<T>>(v),
+            Apply,
+            static (x, _, g) => g / x);
+}
+
+public static partial class Tensor
+{
+    /// <summary>Elementwise natural logarithm (NaN below zero, −∞ at zero).</summary>
+    public static Tensor<T> Log<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> => LogOp.Apply(x);
+}
+
+public sealed partial class Tensor<T>
+{
+    /// <summary>Elementwise natural logarithm (lets F#'s <c>log x</c> work on tensors).</summary>
+    public static Tensor<T> Log(Tensor<T> x) => LogOp.Apply(x);
+}

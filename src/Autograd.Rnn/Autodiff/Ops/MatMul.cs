@@ -1,0 +1,85 @@
+using System.Numerics;
+using Autograd.Rnn.Kernels;
+
+namespace Autograd.Rnn;
+
+/// <summary>
+/// The matrix product op(a)·op(b) of 2-D tensors, where op transposes a (Aᵀ·B) or b (A·Bᵀ) without materialising
+/// the transpose. The VJP of each of the three forms is written with the other forms, so it stays within them:
+/// for C = A·B, dA = G·Bᵀ and dB = Aᵀ·G; for C = A·Bᵀ, dA = G·B and dB = Gᵀ·A; for C = Aᵀ·B, dA = B·Gᵀ and dB = A·G.
+/// </summary>
+internal static class MatMulOp
+{
+    public static Tensor<T> Apply<T>(Tensor<T> a, Tensor<T> b, bool transposeA, bool transposeB) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string name = OperationName(transposeA, transposeB);
+        return Trace.Binary(name, a, b,
+            (x, y) => Kernel(x, y, transposeA, transposeB, name),
+            (x, y) => Apply(x, y, transposeA, transposeB),
+            (a, b, _, g, i) => (transposeA, transposeB, i) switch
+            {
+                (false, false, 0) => Apply(g, b, false, true),
+                (false, false, _) => Apply(a, g, true, false),
+                (false, true, 0) => Apply(g, b, false, false),
+                (false, true, _) => Apply(g, a, true, false),
+                (true, false, 0) => Apply(b, g, false, true),
+                _ => Apply(a, g, false, false),
+            });
+    }
+
+    private static string OperationName(bool transposeA, bool transposeB) =>
+        transposeA ? "MatMulTransposeA" : transposeB ? "MatMulTransposeB" : "MatMul";
+
+    private static NdArray<T> Kernel<T>(NdArray<T> a, NdArray<T> b, bool transposeA, bool transposeB, string name)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.Shape.Rank != 2 || b.Shape.Rank != 2)
+            throw new ArgumentException($"{name}: {a.Shape} x {b.Shape}: both operands must be 2-D.");
+        int m = transposeA ? a.Shape[1] : a.Shape[0];
+        int k = transposeA ? a.Shape[0] : a.Shape[1];
+        int kb = transposeB ? b.Shape[1] : b.Shape[0];
+        int n = transposeB ? b.Shape[0] : b.Shape[1];
+        if (k != kb)
+            throw new ArgumentException($"{name}: {a.Shape} x {b.Shape}: inner dimensions {k} and {kb} differ.");
+        var c = GC.AllocateUninitializedArray<T>(m * n);
+        Gemm.Multiply(a.Span, b.Span, c, m, n, k, transposeA, transposeB);
+        return new NdArray<T>(c, new Shape(m, n));
+    }
+}
+
+public static partial class Tensor
+{
+    /// <summary>
+    /// The matrix product: a [m, k] · b [k, n] -> [m, n]; or, batched, a [batch, m, k] · b [k, n] -> [batch, m, n].
+    /// </summary>
+    /// <exception cref="ArgumentException">The ranks are not 2·2 or 3·2, or the inner dimensions differ.</exception>
+    public static Tensor<T> MatMul<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.Rank == 3 && b.Rank == 2)
+        {
+            // A batch of matrices times one matrix is one GEMM over the stacked rows.
+            if (a.Shape[2] != b.Shape[0])
+                throw new ArgumentException($"MatMul: {a.Shape} x {b.Shape}: inner dimensions {a.Shape[2]} and {b.Shape[0]} differ.");
+            var rows = ReshapeOp.Apply(a, new Shape(a.Shape[0] * a.Shape[1], a.Shape[2]));
+            return ReshapeOp.Apply(MatMulOp.Apply(rows, b, false, false), new Shape(a.Shape[0], a.Shape[1], b.Shape[1]));
+        }
+        return MatMulOp.Apply(a, b, false, false);
+    }
+
+    /// <summary>a · bᵀ for a [m, k] and b [n, k] -> [m, n], without forming bᵀ.</summary>
+    /// <exception cref="ArgumentException">An operand is not 2-D, or the inner dimensions differ.</exception>
+    public static Tensor<T> MatMulTransposeB<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
+        MatMulOp.Apply(a, b, false, true);
+
+    /// <summary>aᵀ · b for a [k, m] and b [k, n] -> [m, n], without forming aᵀ.</summary>
+    /// <exception cref="ArgumentException">An operand is not 2-D, or the inner dimensions differ.</exception>
+    public static Tensor<T> MatMulTransposeA<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
+        MatMulOp.Apply(a, b, true, false);
+}
+
+public sealed partial class Tensor<T>
+{
+    /// <summary>The matrix product this · other: [m, k]·[k, n] -> [m, n], or [batch, m, k]·[k, n] -> [batch, m, n].</summary>
+    /// <exception cref="ArgumentException">The ranks are not 2·2 or 3·2, or the inner dimensions differ.</exception>
+    public Tensor<T> MatMul(Tensor<T> other) => Tensor.MatMul(this, other);
+}

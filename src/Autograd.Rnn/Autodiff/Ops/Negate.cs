@@ -1,0 +1,26 @@
+using System.Numerics;
+using Autograd.Rnn.Kernels;
+
+namespace Autograd.Rnn;
+
+/// <summary>−x. VJP: −g.</summary>
+internal static class NegateOp
+{
+    public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Trace.Unary("Negate", x,
+            static v => Elementwise.Unary<T, NegateOperator<T>>(v),
+            Apply,
+            static (_, _, g) => Apply(g));
+}
+
+public static partial class Tensor
+{
+    /// <summary>Elementwise −x.</summary>
+    public static Tensor<T> Negate<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> => NegateOp.Apply(x);
+}
+
+public sealed partial class Tensor<T>
+{
+    /// <summary>Elementwise −x.</summary>
+    public static Tensor<T> operator -(Tensor<T> x) => NegateOp.Apply(x);
+}

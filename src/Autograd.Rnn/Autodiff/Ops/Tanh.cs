@@ -1,0 +1,26 @@
+using System.Numerics;
+using Autograd.Rnn.Kernels;
+
+namespace Autograd.Rnn;
+
+/// <summary>y = tanh x. VJP: g⊙(1 − y²).</summary>
+internal static class TanhOp
+{
+    public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Trace.Unary("Tanh", x,
+            static v => Elementwise.Unary<T, TanhOperator<T>>(v),
+            Apply,
+            static (_, y, g) => g * (T.One - y * y));
+}
+
+public static partial class Tensor
+{
+    /// <summary>Elementwise hyperbolic tangent.</summary>
+    public static Tensor<T> Tanh<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> => TanhOp.Apply(x);
+}
+
+public sealed partial class Tensor<T>
+{
+    /// <summary>Elementwise hyperbolic tangent (lets F#'s <c>tanh x</c> work on tensors).</summary>
+    public static Tensor<T> Tanh(Tensor<T> x) => TanhOp.Apply(x);
+}

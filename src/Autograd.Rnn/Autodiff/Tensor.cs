@@ -1,0 +1,116 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Autograd.Rnn;
+
+/// <summary>
+/// An immutable, row-major n-d array of <c>float</c> or <c>double</c> that can be differentiated through.
+/// A tensor is either a constant or, inside a <see cref="Grad"/> call, carries a node of the computation graph.
+/// Ops never change a tensor: they return new ones. Tensors are safe to share between threads.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> (the training default) or <see cref="double"/> (for gradient checks).</typeparam>
+public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    static Tensor()
+    {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+            throw new NotSupportedException($"Tensor<{typeof(T).Name}>: only float and double tensors are supported.");
+    }
+
+    internal Tensor(NdArray<T> value)
+    {
+        Value = value;
+    }
+
+    private Tensor(Tensor<T> primal, Node<T> node)
+    {
+        Value = primal.Value;
+        Primal = primal;
+        Node = node;
+    }
+
+    /// <summary>The numbers, whatever the tracing level.</summary>
+    internal NdArray<T> Value { get; }
+
+    /// <summary>When traced: this tensor one differentiation level down (itself possibly traced at an outer level).</summary>
+    internal Tensor<T>? Primal { get; }
+
+    internal Node<T>? Node { get; }
+
+    /// <summary>The innermost differentiation level this tensor is traced at; 0 for a constant.</summary>
+    internal long Tag => Node?.Tag ?? 0;
+
+    /// <summary>This tensor with level <paramref name="tag"/> stripped, or itself when it is not traced at that level.</summary>
+    internal Tensor<T> PrimalAt(long tag) => Node is not null && Node.Tag == tag ? Primal! : this;
+
+    /// <summary>This tensor with every level of tracing removed.</summary>
+    internal Tensor<T> Constant => Node is null ? this : new Tensor<T>(Value);
+
+    internal static Tensor<T> Leaf(Tensor<T> primal, long tag) => new(primal, new Node<T>(tag, "leaf", [], null));
+
+    internal static Tensor<T> Record(Tensor<T> primalResult, long tag, string operation, Tensor<T>?[] inputs, VjpRule<T> vjp) =>
+        new(primalResult, new Node<T>(tag, operation, inputs, vjp));
+
+    /// <summary>The dimensions.</summary>
+    public Shape Shape => Value.Shape;
+
+    /// <summary>The number of dimensions.</summary>
+    public int Rank => Value.Shape.Rank;
+
+    /// <summary>The number of elements.</summary>
+    public int Size => Value.Size;
+
+    /// <summary>Whether this tensor carries a computation-graph node (it was made inside a <see cref="Grad"/> call from a traced input).</summary>
+    public bool IsTraced => Node is not null;
+
+    /// <summary>The value of a tensor with exactly one element (a scalar or any shape of size 1).</summary>
+    /// <exception cref="InvalidOperationException">The tensor has more or fewer than one element.</exception>
+    public T Item => Size == 1
+        ? Value.Span[0]
+        : throw new InvalidOperationException($"Tensor.Item: tensor of shape {Shape} has {Size} elements, not 1.");
+
+    /// <summary>The element at <paramref name="index"/> (one index per dimension).</summary>
+    /// <exception cref="ArgumentException">The number of indices differs from the rank.</exception>
+    /// <exception cref="IndexOutOfRangeException">An index is out of range.</exception>
+    [IndexerName("Element")]
+    public T this[params int[] index] => Value[index];
+
+    /// <summary>A copy of the elements in row-major order.</summary>
+    public T[] ToArray() => Value.ToArray();
+
+    /// <summary>A copy of a 2-D tensor's elements as a rectangular array.</summary>
+    /// <exception cref="InvalidOperationException">The tensor is not 2-D.</exception>
+    public T[,] ToArray2D()
+    {
+        if (Rank != 2) throw new InvalidOperationException($"Tensor.ToArray2D: tensor of shape {Shape} is not 2-D.");
+        int rows = Shape[0], columns = Shape[1];
+        var result = new T[rows, columns];
+        var span = Value.Span;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < columns; c++)
+                result[r, c] = span[r * columns + c];
+        return result;
+    }
+
+    /// <summary>
+    /// Whether every element is within <c>absoluteTolerance + relativeTolerance·|other|</c> of <paramref name="other"/>'s
+    /// (NumPy's rule). Shapes must be equal; NaNs are never close.
+    /// </summary>
+    public bool AllClose(Tensor<T> other, double relativeTolerance = 1e-5, double absoluteTolerance = 1e-8)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (Shape != other.Shape) return false;
+        var a = Value.Span;
+        var b = other.Value.Span;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double x = double.CreateTruncating(a[i]), y = double.CreateTruncating(b[i]);
+            if (x == y) continue; // equal infinities
+            if (!(Math.Abs(x - y) <= absoluteTolerance + relativeTolerance * Math.Abs(y))) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Shape and values, eliding the middle of large dimensions, e.g. <c>Tensor[2,2] [[1, 2], [3, 4]]</c>.</summary>
+    public override string ToString() => TensorFormatter.Format(Value);
+}

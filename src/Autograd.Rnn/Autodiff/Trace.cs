@@ -1,0 +1,79 @@
+using System.Numerics;
+
+namespace Autograd.Rnn;
+
+/// <summary>
+/// How every primitive op records itself. An op's result is traced at the innermost level among its inputs:
+/// the op runs again one level down (on the inputs' primals, which may be traced at outer levels), and a node
+/// at this level remembers which inputs to send cotangents to. On constants it runs the kernel and records nothing.
+/// </summary>
+internal static class Trace
+{
+    public static Tensor<T> Unary<T>(
+        string operation,
+        Tensor<T> x,
+        Func<NdArray<T>, NdArray<T>> kernel,
+        Func<Tensor<T>, Tensor<T>> self,
+        Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> vjp)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Node is null) return new Tensor<T>(kernel(x.Value));
+        var xPrimal = x.Primal!;
+        var y = self(xPrimal);
+        return Tensor<T>.Record(y, x.Tag, operation, [x], (g, _) => vjp(xPrimal, y, g));
+    }
+
+    public static Tensor<T> Binary<T>(
+        string operation,
+        Tensor<T> a,
+        Tensor<T> b,
+        Func<NdArray<T>, NdArray<T>, NdArray<T>> kernel,
+        Func<Tensor<T>, Tensor<T>, Tensor<T>> self,
+        BinaryVjp<T> vjp)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long tag = Math.Max(a.Tag, b.Tag);
+        if (tag == 0) return new Tensor<T>(kernel(a.Value, b.Value));
+        var aPrimal = a.PrimalAt(tag);
+        var bPrimal = b.PrimalAt(tag);
+        var y = self(aPrimal, bPrimal);
+        return Tensor<T>.Record(y, tag, operation,
+            [a.Tag == tag ? a : null, b.Tag == tag ? b : null],
+            (g, i) => vjp(aPrimal, bPrimal, y, g, i));
+    }
+
+    public static Tensor<T> Nary<T>(
+        string operation,
+        Tensor<T>[] inputs,
+        Func<NdArray<T>[], NdArray<T>> kernel,
+        Func<Tensor<T>[], Tensor<T>> self,
+        NaryVjp<T> vjp)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long tag = 0;
+        foreach (var input in inputs) tag = Math.Max(tag, input.Tag);
+        if (tag == 0)
+        {
+            var values = new NdArray<T>[inputs.Length];
+            for (int i = 0; i < inputs.Length; i++) values[i] = inputs[i].Value;
+            return new Tensor<T>(kernel(values));
+        }
+        var primals = new Tensor<T>[inputs.Length];
+        var traced = new Tensor<T>?[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            primals[i] = inputs[i].PrimalAt(tag);
+            traced[i] = inputs[i].Tag == tag ? inputs[i] : null;
+        }
+        var y = self(primals);
+        return Tensor<T>.Record(y, tag, operation, traced, (g, i) => vjp(primals, y, g, i));
+    }
+}
+
+/// <summary>The cotangent of input <paramref name="inputIndex"/> (0 for a, 1 for b) given the output cotangent <paramref name="g"/>.</summary>
+internal delegate Tensor<T> BinaryVjp<T>(Tensor<T> a, Tensor<T> b, Tensor<T> y, Tensor<T> g, int inputIndex)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>The cotangent of input <paramref name="inputIndex"/> given the output cotangent <paramref name="g"/>.</summary>
+internal delegate Tensor<T> NaryVjp<T>(Tensor<T>[] inputs, Tensor<T> y, Tensor<T> g, int inputIndex)
+    where T : unmanaged, IFloatingPointIeee754<T>;

@@ -1,0 +1,62 @@
+using System.Numerics;
+
+namespace Autograd.Rnn;
+
+/// <summary>
+/// The plain immutable n-d value below the graph: a row-major, contiguous buffer plus its <see cref="Shape"/>.
+/// The buffer is owned by this value and never written after construction.
+/// </summary>
+internal sealed class NdArray<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[] data;
+
+    /// <summary>Takes ownership of <paramref name="data"/>: the caller must not write to it afterwards.</summary>
+    internal NdArray(T[] data, Shape shape)
+    {
+        if (data.Length != shape.Size)
+            throw new ArgumentException($"Tensor: {data.Length} values do not fill shape {shape} ({shape.Size} elements).", nameof(data));
+        this.data = data;
+        Shape = shape;
+    }
+
+    public Shape Shape { get; }
+
+    public int Size => data.Length;
+
+    public ReadOnlySpan<T> Span => data;
+
+    /// <summary>The buffer itself, for kernels that read it; never written.</summary>
+    internal T[] Buffer => data;
+
+    public T[] ToArray() => (T[])data.Clone();
+
+    public static NdArray<T> Full(Shape shape, T value)
+    {
+        var d = GC.AllocateUninitializedArray<T>(shape.Size);
+        d.AsSpan().Fill(value);
+        return new NdArray<T>(d, shape);
+    }
+
+    public static NdArray<T> Zeros(Shape shape) => new(new T[shape.Size], shape);
+
+    public static NdArray<T> Scalar(T value) => new([value], Shape.Scalar);
+
+    public NdArray<T> Reshape(Shape shape) => new(data, shape);
+
+    public T this[ReadOnlySpan<int> index] => data[FlatIndex(index)];
+
+    public int FlatIndex(ReadOnlySpan<int> index)
+    {
+        if (index.Length != Shape.Rank)
+            throw new ArgumentException($"Tensor indexer: {index.Length} indices given for shape {Shape} (rank {Shape.Rank}).");
+        int flat = 0;
+        for (int i = 0; i < index.Length; i++)
+        {
+            int d = Shape.Span[i];
+            if ((uint)index[i] >= (uint)d)
+                throw new IndexOutOfRangeException($"Tensor indexer: index {index[i]} is out of range for dimension {i} of shape {Shape}.");
+            flat = flat * d + index[i];
+        }
+        return flat;
+    }
+}
