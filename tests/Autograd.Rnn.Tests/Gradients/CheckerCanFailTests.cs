@@ -1,0 +1,33 @@
+using FsCheck.Fluent;
+
+namespace Autograd.Rnn.Tests.Gradients;
+
+/// <summary>The gradient properties are only worth something if a wrong VJP makes them fail.</summary>
+public class CheckerCanFailTests
+{
+    // tanh with a deliberately wrong VJP (g⊙(1 − y) instead of g⊙(1 − y²)).
+    private static Tensor<double> BrokenTanh(Tensor<double> x) =>
+        Trace.Unary("BrokenTanh", x, v => Tensor.Tanh(new Tensor<double>(v)).Value, BrokenTanh, (_, y, g) => g * (1.0 - y));
+
+    [Fact]
+    public void A_wrong_vjp_fails_the_same_property_the_registry_runs()
+    {
+        var spec = new OpSpec("BrokenTanh", typeof(TanhOp), Generators.Dims(2).Select(d => new OpCase([d], 0)), (x, _) => BrokenTanh(x[0]));
+        var result = GradientProperties.Check(spec, new OpCase([[3, 4]], 0), 42, GradCheckOptions.Default);
+        Assert.False(result.Passed);
+        Assert.NotNull(result.Worst);
+        Assert.Equal("x0", result.Worst!.Parameter);
+        Assert.Contains("x0[", result.ToString());
+    }
+
+    [Fact]
+    public void Every_primitive_op_has_a_gradient_property()
+    {
+        var primitives = typeof(Tensor).Assembly.GetTypes()
+            .Where(t => t.IsAbstract && t.IsSealed && t.Name.EndsWith("Op", StringComparison.Ordinal) && t.Namespace == "Autograd.Rnn")
+            .Select(t => t.Name)
+            .ToHashSet();
+        var covered = OpRegistry.All.Select(s => s.Primitive.Name).ToHashSet();
+        Assert.Empty(primitives.Except(covered));
+    }
+}
