@@ -62,6 +62,33 @@ public static class Grad
     public static Tensor<T> Gradient<T>(Func<Tensor<T>, Tensor<T>> function, Tensor<T> input)
         where T : unmanaged, IFloatingPointIeee754<T> => ValueAndGrad(function, input).Gradient;
 
+    // Point-first forms. F# checks a method's arguments left to right and, when the name is overloaded, gives a
+    // lambda's parameter a type only once the arguments before it have ruled out the other overloads. With the
+    // point first, `Grad.ValueAndGrad(parameters, fun p -> p.["w"].Sum())` compiles without annotating p; with the
+    // lambda first, p's type is unknown while the lambda body is checked and member access on it fails.
+
+    /// <summary>
+    /// <see cref="ValueAndGrad{T}(Func{Params{T}, Tensor{T}}, Params{T})"/> with the parameters first
+    /// (the form F# infers without annotations: <c>Grad.ValueAndGrad(parameters, fun p -> ...)</c>).
+    /// </summary>
+    public static GradientResult<T> ValueAndGrad<T>(Params<T> parameters, Func<Params<T>, Tensor<T>> function)
+        where T : unmanaged, IFloatingPointIeee754<T> => ValueAndGrad(function, parameters);
+
+    /// <summary>
+    /// <see cref="ValueAndGrad{T}(Func{Tensor{T}, Tensor{T}}, Tensor{T})"/> with the input first
+    /// (the form F# infers without annotations: <c>Grad.ValueAndGrad(x, fun x -> ...)</c>).
+    /// </summary>
+    public static TensorGradientResult<T> ValueAndGrad<T>(Tensor<T> input, Func<Tensor<T>, Tensor<T>> function)
+        where T : unmanaged, IFloatingPointIeee754<T> => ValueAndGrad(function, input);
+
+    /// <summary><see cref="Gradient{T}(Func{Params{T}, Tensor{T}}, Params{T})"/> with the parameters first (F#-friendly).</summary>
+    public static Params<T> Gradient<T>(Params<T> parameters, Func<Params<T>, Tensor<T>> function)
+        where T : unmanaged, IFloatingPointIeee754<T> => ValueAndGrad(function, parameters).Gradients;
+
+    /// <summary><see cref="Gradient{T}(Func{Tensor{T}, Tensor{T}}, Tensor{T})"/> with the input first (F#-friendly).</summary>
+    public static Tensor<T> Gradient<T>(Tensor<T> input, Func<Tensor<T>, Tensor<T>> function)
+        where T : unmanaged, IFloatingPointIeee754<T> => ValueAndGrad(function, input).Gradient;
+
     /// <summary>
     /// The vector–Jacobian product: for y = <paramref name="function"/>(x), returns y and
     /// <paramref name="cotangent"/>ᵀ·∂y/∂x, a tensor shaped like x.

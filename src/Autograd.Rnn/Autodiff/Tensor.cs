@@ -11,14 +11,20 @@ namespace Autograd.Rnn;
 /// <typeparam name="T"><see cref="float"/> (the training default) or <see cref="double"/> (for gradient checks).</typeparam>
 public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    static Tensor()
+    // The element type is checked when a tensor is made, not in a static constructor: a static constructor's
+    // exception reaches the user wrapped in a TypeInitializationException ("The type initializer for
+    // 'Autograd.Rnn.Tensor`1' threw an exception"), and every later use rethrows that same wrapper. For float and
+    // double the JIT folds the check away.
+    private static void RequireSupportedElementType()
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
-            throw new NotSupportedException($"Tensor<{typeof(T).Name}>: only float and double tensors are supported.");
+            throw new NotSupportedException(
+                $"Tensor<{typeof(T).Name}>: only float and double tensors are supported (float for training, double for gradient checks).");
     }
 
     internal Tensor(NdArray<T> value)
     {
+        RequireSupportedElementType();
         Value = value;
     }
 
@@ -94,7 +100,7 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>
     /// Whether every element is within <c>absoluteTolerance + relativeTolerance·|other|</c> of <paramref name="other"/>'s
-    /// (NumPy's rule). Shapes must be equal; NaNs are never close.
+    /// (NumPy's rule). Shapes must be equal; NaNs are never close; an infinity is close only to the same infinity.
     /// </summary>
     public bool AllClose(Tensor<T> other, double relativeTolerance = 1e-5, double absoluteTolerance = 1e-8)
     {
@@ -105,7 +111,9 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         for (int i = 0; i < a.Length; i++)
         {
             double x = double.CreateTruncating(a[i]), y = double.CreateTruncating(b[i]);
-            if (x == y) continue; // equal infinities
+            if (x == y) continue; // includes equal infinities
+            // An infinity is close only to itself (NumPy's rule); without this, |x − ∞| ≤ rtol·∞ would hold for any x.
+            if (double.IsInfinity(x) || double.IsInfinity(y)) return false;
             if (!(Math.Abs(x - y) <= absoluteTolerance + relativeTolerance * Math.Abs(y))) return false;
         }
         return true;

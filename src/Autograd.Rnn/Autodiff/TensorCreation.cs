@@ -104,7 +104,15 @@ public static partial class Tensor
         var s = new Shape(shape);
         var random = new SplitMix64(seed);
         var data = new T[s.Size];
-        for (int i = 0; i < data.Length; i++) data[i] = T.CreateChecked(low + (high - low) * random.NextDouble());
+        T lowT = T.CreateChecked(low), highT = T.CreateChecked(high);
+        // low + (high − low)·u with u < 1 can still round up to high (in float often: near 1e8 floats are 8 apart);
+        // such a draw becomes the largest value below high, keeping the interval half-open.
+        T belowHigh = lowT < highT ? T.Max(lowT, T.BitDecrement(highT)) : lowT;
+        for (int i = 0; i < data.Length; i++)
+        {
+            T value = T.CreateChecked(low + (high - low) * random.NextDouble());
+            data[i] = value < highT ? value : belowHigh;
+        }
         return new Tensor<T>(new NdArray<T>(data, s));
     }
 }

@@ -2,9 +2,19 @@ using System.Numerics;
 
 namespace Autograd.Rnn.Kernels;
 
-/// <summary>PLACEHOLDER — being replaced by the blocked SIMD kernel.</summary>
-internal static class Gemm
+/// <summary>
+/// Matrix product on spans: a cache-blocked, register-blocked GEMM (Vector512 -> Vector256 -> scalar micro-kernel,
+/// see <see cref="GemmBlocked{T}"/> and <see cref="GemmMicroKernel{T}"/>), parallel over output tiles above a size
+/// threshold.
+/// </summary>
+internal static unsafe class Gemm
 {
+    /// <summary>
+    /// Below 2²¹ multiply-adds (128³) the product takes under ~30 µs on one core, and a Parallel.For round trip
+    /// would eat most of the gain of a second core.
+    /// </summary>
+    private const long ParallelThreshold = 1L << 21;
+
     /// <summary>
     /// c[m,n] = op(a)·op(b), overwriting c. a is [m,k] row-major, or [k,m] when <paramref name="transposeA"/>;
     /// b is [k,n], or [n,k] when <paramref name="transposeB"/>. Both transposed at once is not supported.
@@ -12,13 +22,78 @@ internal static class Gemm
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool transposeA, bool transposeB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
+        if (transposeA && transposeB)
+            throw new ArgumentException("Gemm: transposing both operands at once is not supported.");
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if ((long)m * k > a.Length || (long)k * n > b.Length || (long)m * n > c.Length)
+            throw new ArgumentException($"Gemm: spans of {a.Length}, {b.Length}, {c.Length} are too short for m={m}, n={n}, k={k}.");
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+            throw new NotSupportedException($"Gemm: {typeof(T).Name} is not supported; use float or double.");
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            c[..(m * n)].Clear();
+            return;
+        }
+
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            // A transposed operand is the same memory read with swapped strides; packing absorbs the difference.
+            var am = transposeA ? new StridedMatrix<T>(pa, 1, m) : new StridedMatrix<T>(pa, k, 1);
+            var bm = transposeB ? new StridedMatrix<T>(pb, 1, k) : new StridedMatrix<T>(pb, n, 1);
+            if (transposeB && GemmDot<T>.Applies(m))
+                GemmDot<T>.Run(pa, pb, pc, m, n, k);
+            else if ((long)m * n * k < ParallelThreshold || Environment.ProcessorCount == 1)
+                GemmBlocked<T>.Run(am, bm, pc, n, m, n, k);
+            else
+                RunParallel(am, bm, pc, m, n, k);
+        }
+    }
+
+    /// <summary>
+    /// Splits C into one block of whole rows or whole columns per core (the longer side, in micro-tile multiples)
+    /// and runs the serial blocked GEMM on each. Work is split over m or n only, never over k, and every element
+    /// is computed by the same tile arithmetic wherever it lands, so results do not depend on the thread count.
+    /// </summary>
+    private static void RunParallel<T>(StridedMatrix<T> a, StridedMatrix<T> b, T* c, int m, int n, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int mr = GemmMicroKernel<T>.MR, nr = GemmMicroKernel<T>.NR;
+        bool splitRows = m >= n;
+        int length = splitRows ? m : n, granule = splitRows ? mr : nr;
+        int tiles = (length + granule - 1) / granule;
+        int parts = Math.Min(Environment.ProcessorCount, tiles);
+        if (parts <= 1)
+        {
+            GemmBlocked<T>.Run(a, b, c, n, m, n, k);
+            return;
+        }
+        int chunk = (tiles + parts - 1) / parts * granule;
+        parts = (length + chunk - 1) / chunk;
+        var job = new ParallelJob<T>(a, b, c, m, n, k, splitRows, chunk);
+        Parallel.For(0, parts, job.Run);
+    }
+
+    private sealed class ParallelJob<T>(StridedMatrix<T> a, StridedMatrix<T> b, T* c, int m, int n, int k, bool splitRows, int chunk)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int part)
+        {
+            int start = part * chunk;
+            if (splitRows)
             {
-                T s = T.Zero;
-                for (int p = 0; p < k; p++)
-                    s += (transposeA ? a[p * m + i] : a[i * k + p]) * (transposeB ? b[j * k + p] : b[p * n + j]);
-                c[i * n + j] = s;
+                int rows = Math.Min(chunk, m - start);
+                var rowsOfA = new StridedMatrix<T>(a.At(start, 0), a.RowStride, a.ColumnStride);
+                GemmBlocked<T>.Run(rowsOfA, b, c + (nint)start * n, n, rows, n, k);
             }
+            else
+            {
+                int columns = Math.Min(chunk, n - start);
+                var columnsOfB = new StridedMatrix<T>(b.At(0, start), b.RowStride, b.ColumnStride);
+                GemmBlocked<T>.Run(a, columnsOfB, c + start, n, m, columns, k);
+            }
+        }
     }
 }

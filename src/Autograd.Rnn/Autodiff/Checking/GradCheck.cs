@@ -41,6 +41,22 @@ public static class GradCheck
         return Run(p => function(p["input"]), Params<T>.Empty.Add("input", input), options);
     }
 
+    // Point-first forms, for F#: see the comment on Grad's point-first overloads.
+
+    /// <summary>
+    /// <see cref="Run{T}(Func{Params{T}, Tensor{T}}, Params{T}, GradCheckOptions?)"/> with the parameters first
+    /// (the form F# infers without annotations: <c>GradCheck.Run(parameters, fun p -> ...)</c>).
+    /// </summary>
+    public static GradCheckResult Run<T>(Params<T> parameters, Func<Params<T>, Tensor<T>> function, GradCheckOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T> => Run(function, parameters, options);
+
+    /// <summary>
+    /// <see cref="Run{T}(Func{Tensor{T}, Tensor{T}}, Tensor{T}, GradCheckOptions?)"/> with the input first
+    /// (the form F# infers without annotations: <c>GradCheck.Run(x, fun x -> ...)</c>).
+    /// </summary>
+    public static GradCheckResult Run<T>(Tensor<T> input, Func<Tensor<T>, Tensor<T>> function, GradCheckOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T> => Run(function, input, options);
+
     /// <summary>
     /// Checks second derivatives: the gradient of h(p) = ⟨∇f(p), v⟩ for a fixed random v, where ∇f is computed by a
     /// nested <see cref="Grad"/> call, so it checks the Hessian-vector product H·v that double backward produces.
@@ -72,6 +88,14 @@ public static class GradCheck
         ArgumentNullException.ThrowIfNull(input);
         return GradGradCheck(p => function(p["input"]), Params<T>.Empty.Add("input", input), options);
     }
+
+    /// <summary><see cref="GradGradCheck{T}(Func{Params{T}, Tensor{T}}, Params{T}, GradCheckOptions?)"/> with the parameters first (F#-friendly).</summary>
+    public static GradCheckResult GradGradCheck<T>(Params<T> parameters, Func<Params<T>, Tensor<T>> function, GradCheckOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T> => GradGradCheck(function, parameters, options);
+
+    /// <summary><see cref="GradGradCheck{T}(Func{Tensor{T}, Tensor{T}}, Tensor{T}, GradCheckOptions?)"/> with the input first (F#-friendly).</summary>
+    public static GradCheckResult GradGradCheck<T>(Tensor<T> input, Func<Tensor<T>, Tensor<T>> function, GradCheckOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T> => GradGradCheck(function, input, options);
 
     // A scalar function to differentiate: f itself, or ⟨f, r⟩ with a random r fixed by the seed.
     private static Func<Params<T>, Tensor<T>> ToScalar<T>(Func<Params<T>, Tensor<T>> function, Params<T> parameters, ulong seed)
@@ -150,7 +174,10 @@ public static class GradCheck
         {
             count++;
             double allowed = options.AbsoluteTolerance + options.RelativeTolerance * Math.Abs(entry.Numeric);
-            double ratio = double.IsNaN(entry.AbsoluteError) ? double.PositiveInfinity : entry.AbsoluteError / allowed;
+            // Exact agreement passes even with zero tolerances (0/0 would otherwise count as a failure).
+            double ratio = double.IsNaN(entry.AbsoluteError) ? double.PositiveInfinity
+                : entry.AbsoluteError == 0 ? 0
+                : entry.AbsoluteError / allowed;
             if (!(ratio <= 1)) failed++;
             if (ratio > worstRatio || worst is null)
             {

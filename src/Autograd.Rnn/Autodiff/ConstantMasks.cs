@@ -1,0 +1,43 @@
+using System.Numerics;
+using Autograd.Rnn.Kernels;
+
+namespace Autograd.Rnn;
+
+/// <summary>
+/// The piecewise-constant factors that VJPs of kinked ops multiply by (relu's 0/1, abs's sign, clamp's interval,
+/// max's one-hot). They are built from raw values and returned as constants: their derivative is zero almost
+/// everywhere, so treating them as constants keeps the backward pass differentiable at outer levels.
+/// A NaN input gives a NaN factor, so NaN forward values are not hidden by a zero gradient.
+/// </summary>
+internal static class ConstantMasks
+{
+    /// <summary>1 where x &gt; 0, else 0.</summary>
+    public static Tensor<T> Positive<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Build(x, new PositiveRule<T>());
+
+    /// <summary>The sign of x: ±1, and 0 at ±0.</summary>
+    public static Tensor<T> Sign<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Build(x, new SignRule<T>());
+
+    /// <summary>1 where min &lt; x &lt; max, else 0.</summary>
+    public static Tensor<T> Inside<T>(Tensor<T> x, T min, T max) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Build(x, new InsideRule<T>(min, max));
+
+    /// <summary>One-hot (shaped like x) of the first maximal element along <paramref name="axis"/>; <paramref name="max"/> has that axis kept at size 1.</summary>
+    public static Tensor<T> FirstMax<T>(Tensor<T> x, Tensor<T> max, int axis) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var shape = x.Shape;
+        var mask = new T[shape.Size];
+        MaxKernels.FirstMaxMask(x.Value.Span, max.Value.Span, shape.Product(0, axis), shape.Span[axis], shape.Product(axis + 1, shape.Rank), mask);
+        return new Tensor<T>(new NdArray<T>(mask, shape));
+    }
+
+    private static Tensor<T> Build<T, TRule>(Tensor<T> x, TRule rule)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TRule : struct, IMaskRule<T>
+    {
+        var mask = GC.AllocateUninitializedArray<T>(x.Size);
+        ActivationKernels.Mask(x.Value.Span, mask, rule);
+        return new Tensor<T>(new NdArray<T>(mask, x.Shape));
+    }
+}

@@ -1,0 +1,26 @@
+using System.Numerics;
+using Autograd.Rnn.Kernels;
+
+namespace Autograd.Rnn;
+
+/// <summary>y = |x|. VJP: g⊙sign(x), the sign a constant (0 at x = 0).</summary>
+internal static class AbsOp
+{
+    public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Trace.Unary("Abs", x,
+            static v => Elementwise.Unary<T, AbsOperator<T>>(v),
+            Apply,
+            static (x, _, g) => g * ConstantMasks.Sign(x));
+}
+
+public static partial class Tensor
+{
+    /// <summary>Elementwise absolute value; any shape to the same shape. Its gradient is sign(x), taken as 0 at x = 0.</summary>
+    public static Tensor<T> Abs<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> => AbsOp.Apply(x);
+}
+
+public sealed partial class Tensor<T>
+{
+    /// <summary>Elementwise absolute value (lets F#'s <c>abs x</c> work on tensors).</summary>
+    public static Tensor<T> Abs(Tensor<T> x) => AbsOp.Apply(x);
+}

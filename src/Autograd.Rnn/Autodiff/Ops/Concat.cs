@@ -1,0 +1,80 @@
+using System.Numerics;
+using Autograd.Rnn.Kernels;
+
+namespace Autograd.Rnn;
+
+/// <summary>
+/// Joins tensors end to end along one axis; they agree on every other dimension. VJP of input i: the narrow of g
+/// at that input's offset and extent along the axis.
+/// </summary>
+internal static class ConcatOp
+{
+    /// <summary><paramref name="axis"/> must be normalized and the shapes checked (see <see cref="Tensor.Concat{T}"/>).</summary>
+    public static Tensor<T> Apply<T>(Tensor<T>[] inputs, int axis) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (inputs.Length == 1) return inputs[0];
+        var offsets = new int[inputs.Length];
+        for (int i = 1; i < inputs.Length; i++) offsets[i] = offsets[i - 1] + inputs[i - 1].Shape.Span[axis];
+        return Trace.Nary("Concat", inputs,
+            values => Kernel(values, axis),
+            primals => Apply(primals, axis),
+            (primals, _, g, i) => NarrowOp.Apply(g, axis, offsets[i], primals[i].Shape.Span[axis]));
+    }
+
+    /// <summary>Throws naming <paramref name="operation"/> unless the shapes agree outside <paramref name="axis"/>.</summary>
+    public static void CheckShapes<T>(Tensor<T>[] inputs, int axis, string operation) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var first = inputs[0].Shape;
+        long total = 0;
+        foreach (var input in inputs)
+        {
+            var shape = input.Shape;
+            bool same = shape.Rank == first.Rank;
+            for (int a = 0; same && a < shape.Rank; a++) same = a == axis || shape.Span[a] == first.Span[a];
+            if (!same) throw new ArgumentException($"{operation}: {first} and {shape} differ outside axis {axis}.");
+            total += shape.Span[axis];
+        }
+        if (total > int.MaxValue) throw new ArgumentException($"{operation}: the result along axis {axis} would be longer than {int.MaxValue}.");
+    }
+
+    private static NdArray<T> Kernel<T>(NdArray<T>[] values, int axis) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var first = values[0].Shape;
+        int total = 0;
+        foreach (var v in values) total += v.Shape.Span[axis];
+        var shape = first.WithDimension(axis, total);
+        int inner = first.Product(axis + 1, first.Rank);
+        int outer = first.Product(0, axis);
+        var result = GC.AllocateUninitializedArray<T>(shape.Size);
+        int offset = 0;
+        foreach (var v in values)
+        {
+            int run = v.Shape.Span[axis] * inner;
+            CopyKernels.CopyBlocks(v.Span, run, 0, result, total * inner, offset, run, outer);
+            offset += run;
+        }
+        return new NdArray<T>(result, shape);
+    }
+}
+
+public static partial class Tensor
+{
+    /// <summary>
+    /// Joins tensors along an existing <paramref name="axis"/> (negative counts from the end); they must agree on every
+    /// other dimension. E.g. [batch, 3] and [batch, 5] along axis 1 -> [batch, 8]. One tensor is returned as it is.
+    /// </summary>
+    /// <exception cref="ArgumentException">The list is empty, a tensor is a scalar, or the shapes differ outside the axis.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The axis is out of range.</exception>
+    public static Tensor<T> Concat<T>(Tensor<T>[] tensors, int axis = 0) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (tensors.Length == 0) throw new ArgumentException("Concat: no tensors to join.", nameof(tensors));
+        var inputs = (Tensor<T>[])tensors.Clone();
+        for (int i = 0; i < inputs.Length; i++)
+            if (inputs[i] is null) throw new ArgumentNullException(nameof(tensors), $"Concat: tensor {i} is null.");
+        if (inputs[0].Rank == 0) throw new ArgumentException("Concat: scalars have no axis to join along; use Stack.", nameof(tensors));
+        int a = inputs[0].Shape.NormalizeAxis(axis, "Concat");
+        ConcatOp.CheckShapes(inputs, a, "Concat");
+        return ConcatOp.Apply(inputs, a);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Numerics;
+using Autograd.Rnn.Kernels;
+
+namespace Autograd.Rnn;
+
+/// <summary>
+/// The elements at positions [start, start + length) along one axis. VJP: g zero-padded back to x's extent
+/// along the axis (<see cref="PadOp"/>, Narrow's adjoint).
+/// </summary>
+internal static class NarrowOp
+{
+    /// <summary><paramref name="axis"/> must be normalized and the range checked (see <see cref="Tensor.Narrow{T}"/>).</summary>
+    public static Tensor<T> Apply<T>(Tensor<T> x, int axis, int start, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int size = x.Shape.Span[axis];
+        if (start == 0 && length == size) return x;
+        return Trace.Unary("Narrow", x,
+            v => Kernel(v, axis, start, length),
+            v => Apply(v, axis, start, length),
+            (x, _, g) => PadOp.Apply(g, axis, x.Shape.Span[axis] - start - length, start));
+    }
+
+    /// <summary>Throws naming <paramref name="operation"/> unless [start, start + length) lies within the axis.</summary>
+    public static void CheckRange(Shape shape, int axis, int start, int length, string operation)
+    {
+        int size = shape.Span[axis];
+        if (start < 0 || length < 0 || start > size - length)
+            throw new ArgumentOutOfRangeException(nameof(start),
+                $"{operation}: start {start} and length {length} do not fit in axis {axis} of size {size} of shape {shape}.");
+    }
+
+    private static NdArray<T> Kernel<T>(NdArray<T> x, int axis, int start, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var shape = x.Shape.WithDimension(axis, length);
+        int inner = x.Shape.Product(axis + 1, x.Shape.Rank);
+        int outer = x.Shape.Product(0, axis);
+        var result = GC.AllocateUninitializedArray<T>(shape.Size);
+        CopyKernels.CopyBlocks(x.Span, x.Shape.Span[axis] * inner, start * inner, result, length * inner, 0, length * inner, outer);
+        return new NdArray<T>(result, shape);
+    }
+}
+
+public static partial class Tensor
+{
+    /// <summary>
+    /// The <paramref name="length"/> positions from <paramref name="start"/> along <paramref name="axis"/> (negative counts
+    /// from the end): x [..., n, ...] -> [..., length, ...]. E.g. the last 3 time steps of x [batch, time, features]
+    /// are <c>Narrow(x, 1, time - 3, 3)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The axis is out of range, or [start, start + length) is not within it.</exception>
+    public static Tensor<T> Narrow<T>(Tensor<T> x, int axis, int start, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int a = x.Shape.NormalizeAxis(axis, "Narrow");
+        NarrowOp.CheckRange(x.Shape, a, start, length, "Narrow");
+        return NarrowOp.Apply(x, a, start, length);
+    }
+}
+
+public sealed partial class Tensor<T>
+{
+    /// <summary>The <paramref name="length"/> positions from <paramref name="start"/> along <paramref name="axis"/>: [..., n, ...] -> [..., length, ...].</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The axis is out of range, or the range is not within it.</exception>
+    public Tensor<T> Narrow(int axis, int start, int length) => Tensor.Narrow(this, axis, start, length);
+}

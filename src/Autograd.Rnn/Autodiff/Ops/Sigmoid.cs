@@ -1,0 +1,20 @@
+using System.Numerics;
+using Autograd.Rnn.Kernels;
+
+namespace Autograd.Rnn;
+
+/// <summary>y = σ(x) = 1 / (1 + e⁻ˣ). VJP: g⊙y⊙(1 − y).</summary>
+internal static class SigmoidOp
+{
+    public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Trace.Unary("Sigmoid", x,
+            static v => Elementwise.Unary<T, SigmoidOperator<T>>(v),
+            Apply,
+            static (_, y, g) => g * y * (T.One - y));
+}
+
+public static partial class Tensor
+{
+    /// <summary>Elementwise logistic sigmoid σ(x) = 1 / (1 + e⁻ˣ), in (0, 1); any shape to the same shape.</summary>
+    public static Tensor<T> Sigmoid<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> => SigmoidOp.Apply(x);
+}

@@ -1,0 +1,106 @@
+using System.Numerics;
+
+namespace Autograd.Rnn;
+
+/// <summary>How a loss combines its per-element values.</summary>
+public enum Reduction
+{
+    /// <summary>The mean over the counted elements (those not ignored or masked out).</summary>
+    Mean,
+
+    /// <summary>The sum over the counted elements.</summary>
+    Sum,
+
+    /// <summary>No reduction: one value per element (zero where ignored or masked out).</summary>
+    None,
+}
+
+/// <summary>Loss functions, composed from public ops (no gradient code of their own).</summary>
+public static class Loss
+{
+    /// <summary>PyTorch's default ignore index: targets equal to it contribute nothing.</summary>
+    public const int DefaultIgnoreIndex = -100;
+
+    /// <summary>
+    /// Cross-entropy from unnormalised scores: −log softmax(logits)[target], per row.
+    /// logits [..., classes] with one integer target per row (the leading dimensions flattened, e.g. [time, batch, classes]
+    /// with time·batch targets). Rows whose target is <paramref name="ignoreIndex"/>, or whose <paramref name="mask"/>
+    /// entry is false, contribute nothing and are not counted by <see cref="Reduction.Mean"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The number of targets or mask entries differs from the number of rows, a target is
+    /// out of range, or (with <see cref="Reduction.Mean"/>) every row is ignored.</exception>
+    public static Tensor<T> CrossEntropy<T>(Tensor<T> logits, int[] targets, Reduction reduction = Reduction.Mean,
+        int ignoreIndex = DefaultIgnoreIndex, bool[]? mask = null) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        if (logits.Rank == 0) throw new ArgumentException("CrossEntropy: logits must have a class dimension; got a scalar.");
+        return NllCore(Tensor.LogSoftmax(logits), targets, reduction, ignoreIndex, mask, "CrossEntropy");
+    }
+
+    /// <summary>
+    /// Negative log-likelihood from log-probabilities [..., classes] (e.g. the output of <c>Tensor.LogSoftmax</c>):
+    /// −logProbabilities[row, target]. Ignore index, mask and reduction as in <see cref="CrossEntropy{T}"/>.
+    /// </summary>
+    public static Tensor<T> Nll<T>(Tensor<T> logProbabilities, int[] targets, Reduction reduction = Reduction.Mean,
+        int ignoreIndex = DefaultIgnoreIndex, bool[]? mask = null) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(logProbabilities);
+        if (logProbabilities.Rank == 0) throw new ArgumentException("Nll: log-probabilities must have a class dimension; got a scalar.");
+        return NllCore(logProbabilities, targets, reduction, ignoreIndex, mask, "Nll");
+    }
+
+    /// <summary>Mean squared error: (prediction − target)², reduced. Shapes must be equal.</summary>
+    /// <exception cref="ArgumentException">The shapes differ.</exception>
+    public static Tensor<T> Mse<T>(Tensor<T> prediction, Tensor<T> target, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        ArgumentNullException.ThrowIfNull(target);
+        if (prediction.Shape != target.Shape)
+            throw new ArgumentException($"Mse: prediction {prediction.Shape} and target {target.Shape} differ in shape.");
+        var difference = prediction - target;
+        var squared = difference * difference;
+        return reduction switch
+        {
+            Reduction.Mean => Tensor.Mean(squared),
+            Reduction.Sum => Tensor.Sum(squared),
+            _ => squared,
+        };
+    }
+
+    // Picks each row's target entry by a constant one-hot mask: exact gradients, and no gather primitive needed.
+    private static Tensor<T> NllCore<T>(Tensor<T> logProbabilities, int[] targets, Reduction reduction, int ignoreIndex,
+        bool[]? mask, string operation) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        int classes = logProbabilities.Shape[-1];
+        int rows = logProbabilities.Size / Math.Max(classes, 1);
+        if (targets.Length != rows)
+            throw new ArgumentException($"{operation}: {targets.Length} targets for {rows} rows of {logProbabilities.Shape}.");
+        if (mask is not null && mask.Length != rows)
+            throw new ArgumentException($"{operation}: mask has {mask.Length} entries for {rows} rows of {logProbabilities.Shape}.");
+        var oneHot = new T[rows * classes];
+        int counted = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            int target = targets[r];
+            if (target == ignoreIndex || (mask is not null && !mask[r])) continue;
+            if ((uint)target >= (uint)classes)
+                throw new ArgumentException($"{operation}: target {target} at row {r} is outside [0, {classes}).");
+            oneHot[r * classes + target] = T.One;
+            counted++;
+        }
+        var flat = logProbabilities.Reshape(rows, classes);
+        var perRow = -Tensor.Sum(flat * Tensor.FromArray(oneHot, rows, classes), axis: 1);
+        switch (reduction)
+        {
+            case Reduction.None:
+                return logProbabilities.Rank == 1 ? perRow.Reshape() : perRow.Reshape(logProbabilities.Shape.ToArray()[..^1]);
+            case Reduction.Sum:
+                return Tensor.Sum(perRow);
+            default:
+                if (counted == 0) throw new ArgumentException($"{operation}: every row is ignored or masked out, so the mean is undefined.");
+                return Tensor.Sum(perRow) / T.CreateChecked(counted);
+        }
+    }
+}

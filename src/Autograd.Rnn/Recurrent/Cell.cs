@@ -1,0 +1,95 @@
+using System.Numerics;
+
+namespace Autograd.Rnn;
+
+/// <summary>
+/// Computes one time step: (parameters, state, input at this step) -> next state. The input is [batch, features],
+/// or, for a cell with an <see cref="Cell{T}.InputProjection"/>, that projection's output at this step.
+/// </summary>
+public delegate RecurrentState<T> CellStep<T>(Params<T> parameters, RecurrentState<T> state, Tensor<T> input)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>
+/// A recurrent cell: a step function plus what the sequence machinery needs to run it (how to create its parameters,
+/// how many state tensors it carries). Everything built on cells — <c>Recurrence.Scan</c>,
+/// <see cref="RecurrentLayer{T}"/> with its stacking, bidirectional runs and masks — treats built-in and user cells alike.
+/// </summary>
+public sealed class Cell<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>
+    /// Defines a cell.
+    /// </summary>
+    /// <param name="name">For messages, e.g. <c>"LSTM"</c>.</param>
+    /// <param name="step">The recurrence. Given the projected input when <paramref name="inputProjection"/> is set, else the raw input.</param>
+    /// <param name="initialize">Creates the cell's parameters for (inputSize, hiddenSize, seed).</param>
+    /// <param name="stateParts">How many tensors [batch, hidden] the state holds (1 for RNN and GRU, 2 for LSTM).</param>
+    /// <param name="inputProjection">
+    /// Optional: the part of the step that depends only on the input, x [rows, inputSize] -> [rows, k]. Sequence runs
+    /// apply it to all time steps at once (one matrix product instead of one per step).
+    /// </param>
+    public Cell(string name, CellStep<T> step, Func<int, int, ulong, Params<T>> initialize, int stateParts = 1,
+        Func<Params<T>, Tensor<T>, Tensor<T>>? inputProjection = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(initialize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stateParts);
+        Name = name;
+        ProjectedStep = step;
+        Initializer = initialize;
+        StateParts = stateParts;
+        InputProjection = inputProjection;
+    }
+
+    /// <summary>The cell's name, for messages.</summary>
+    public string Name { get; }
+
+    /// <summary>How many tensors the state holds.</summary>
+    public int StateParts { get; }
+
+    /// <summary>The input-only part of the step, applied to all time steps at once; null when the cell has none.</summary>
+    public Func<Params<T>, Tensor<T>, Tensor<T>>? InputProjection { get; }
+
+    /// <summary>The recurrence on an already projected input (the raw input when there is no projection).</summary>
+    public CellStep<T> ProjectedStep { get; }
+
+    private Func<int, int, ulong, Params<T>> Initializer { get; }
+
+    /// <summary>The cell's parameters for inputs of <paramref name="inputSize"/> features and a state of <paramref name="hiddenSize"/>.</summary>
+    public Params<T> Initialize(int inputSize, int hiddenSize, ulong seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
+        return Initializer(inputSize, hiddenSize, seed);
+    }
+
+    /// <summary>One step on a raw input x [batch, inputSize]: projection (if any), then the recurrence.</summary>
+    public RecurrentState<T> Step(Params<T> parameters, RecurrentState<T> state, Tensor<T> input) =>
+        ProjectedStep(parameters, state, InputProjection is null ? input : InputProjection(parameters, input));
+
+    /// <summary>The all-zeros state: <see cref="StateParts"/> tensors [batch, hiddenSize].</summary>
+    public RecurrentState<T> ZeroState(int batch, int hiddenSize)
+    {
+        var parts = new Tensor<T>[StateParts];
+        for (int i = 0; i < parts.Length; i++) parts[i] = Tensor.Zeros<T>(batch, hiddenSize);
+        return RecurrentState<T>.Of(parts);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name + " cell";
+}
+
+/// <summary>Builds cells from plain functions.</summary>
+public static class Cell
+{
+    /// <summary>
+    /// A cell whose state is one tensor h, from a function (parameters, h, x) -> h' — the shape a researcher writes a
+    /// new cell in. <paramref name="initialize"/> creates its parameters for (inputSize, hiddenSize, seed).
+    /// </summary>
+    public static Cell<T> FromFunction<T>(string name, Func<Params<T>, Tensor<T>, Tensor<T>, Tensor<T>> step,
+        Func<int, int, ulong, Params<T>> initialize) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return new Cell<T>(name, (p, state, x) => RecurrentState<T>.Of(step(p, state.Hidden, x)), initialize);
+    }
+}

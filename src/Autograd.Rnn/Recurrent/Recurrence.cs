@@ -1,0 +1,120 @@
+using System.Numerics;
+
+namespace Autograd.Rnn;
+
+/// <summary>The result of unrolling a cell over a sequence.</summary>
+/// <param name="Outputs">The hidden state after every step, [time, batch, hidden], in time order (zeros at padded steps).</param>
+/// <param name="FinalState">The state after each sequence's own last step.</param>
+/// <param name="StepStates">The state after each step, in time order (padded steps repeat the previous state).</param>
+public sealed record ScanResult<T>(Tensor<T> Outputs, RecurrentState<T> FinalState, IReadOnlyList<RecurrentState<T>> StepStates)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>
+/// Runs cells over time. The unroll knows nothing about the cell: it projects all inputs at once when the cell has an
+/// input projection, then applies the step once per time step, and masks padded steps of variable-length batches.
+/// </summary>
+public static class Recurrence
+{
+    /// <summary>
+    /// Unrolls <paramref name="cell"/> over <paramref name="inputs"/> [time, batch, features] from <paramref name="initialState"/>.
+    /// With <paramref name="lengths"/> (one per batch element, each 1..time), steps at or beyond a sequence's length
+    /// leave its state unchanged and receive no gradient, and its output there is zero. With <paramref name="reverse"/>,
+    /// each sequence is read from its own last step back to its first (the backward direction of a bidirectional
+    /// layer); outputs stay in time order.
+    /// </summary>
+    /// <exception cref="ArgumentException">Inputs are not 3-D or have no time steps; lengths do not fit the batch or
+    /// are outside 1..time; the state's batch size differs from the inputs'.</exception>
+    public static ScanResult<T> Scan<T>(Cell<T> cell, Params<T> parameters, RecurrentState<T> initialState, Tensor<T> inputs,
+        int[]? lengths = null, bool reverse = false) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(initialState);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var (steps, batch) = Validate(cell, initialState, inputs, lengths);
+        int features = inputs.Shape[2];
+
+        // The input-only part of every step as one matrix product over [time·batch, features].
+        var projected = cell.InputProjection is null
+            ? inputs
+            : cell.InputProjection(parameters, inputs.Reshape(steps * batch, features)).Reshape(steps, batch, -1);
+        var stepInputs = Tensor.Unstack(projected, 0);
+
+        var outputs = new Tensor<T>[steps];
+        var states = new RecurrentState<T>[steps];
+        var state = initialState;
+        for (int i = 0; i < steps; i++)
+        {
+            int t = reverse ? steps - 1 - i : i;
+            var next = cell.ProjectedStep(parameters, state, stepInputs[t]);
+            if (next.Count != state.Count)
+                throw new InvalidOperationException($"Scan: the {cell.Name} cell returned {next.Count} state tensors, expected {state.Count}.");
+            if (lengths is not null && !AllValid(lengths, t))
+            {
+                var mask = StepMask<T>(lengths, t);
+                next = state.Zip(next, (old, updated) => Tensor.Where(mask, updated, old));
+                outputs[t] = Tensor.Where(mask, next.Hidden, Tensor.Scalar(T.Zero));
+            }
+            else
+            {
+                outputs[t] = next.Hidden;
+            }
+            states[t] = next;
+            state = next;
+        }
+        return new ScanResult<T>(Tensor.Stack(outputs, 0), state, states);
+    }
+
+    /// <summary>
+    /// Unrolls a cell written as a plain function (parameters, h, x_t) -> h' over <paramref name="inputs"/>
+    /// [time, batch, features] from <paramref name="initialHidden"/> [batch, hidden].
+    /// </summary>
+    public static ScanResult<T> Scan<T>(Func<Params<T>, Tensor<T>, Tensor<T>, Tensor<T>> cell, Params<T> parameters,
+        Tensor<T> initialHidden, Tensor<T> inputs, int[]? lengths = null, bool reverse = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        var wrapped = new Cell<T>("custom", (p, state, x) => RecurrentState<T>.Of(cell(p, state.Hidden, x)),
+            (_, _, _) => throw new InvalidOperationException("Scan: a cell given as a function has no initialiser; create its parameters yourself."));
+        return Scan(wrapped, parameters, RecurrentState<T>.Of(initialHidden), inputs, lengths, reverse);
+    }
+
+    private static (int Steps, int Batch) Validate<T>(Cell<T> cell, RecurrentState<T> initialState, Tensor<T> inputs, int[]? lengths)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (inputs.Rank != 3)
+            throw new ArgumentException($"Scan: inputs {inputs.Shape} must be [time, batch, features].");
+        int steps = inputs.Shape[0], batch = inputs.Shape[1];
+        if (steps == 0) throw new ArgumentException($"Scan: inputs {inputs.Shape} hold an empty sequence (no time steps).");
+        if (initialState.Count != cell.StateParts)
+            throw new ArgumentException($"Scan: the {cell.Name} cell carries {cell.StateParts} state tensors; the initial state has {initialState.Count}.");
+        foreach (var part in initialState)
+            if (part.Rank != 2 || part.Shape[0] != batch)
+                throw new ArgumentException($"Scan: initial state {part.Shape} does not match the batch of inputs {inputs.Shape}; expected [{batch}, hidden].");
+        if (lengths is not null)
+        {
+            if (lengths.Length != batch)
+                throw new ArgumentException($"Scan: {lengths.Length} lengths for a batch of {batch} (inputs {inputs.Shape}).");
+            for (int b = 0; b < lengths.Length; b++)
+                if (lengths[b] < 1 || lengths[b] > steps)
+                    throw new ArgumentException(lengths[b] == 0
+                        ? $"Scan: sequence {b} of the batch is empty (length 0)."
+                        : $"Scan: length {lengths[b]} of sequence {b} is outside 1..{steps} (inputs {inputs.Shape}).");
+        }
+        return (steps, batch);
+    }
+
+    private static bool AllValid(int[] lengths, int t)
+    {
+        foreach (int length in lengths) if (t >= length) return false;
+        return true;
+    }
+
+    // [batch, 1]: 1 where step t is inside the sequence, 0 where it is padding. A constant: masks carry no gradient.
+    private static Tensor<T> StepMask<T>(int[] lengths, int t) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var mask = new T[lengths.Length];
+        for (int b = 0; b < mask.Length; b++) mask[b] = t < lengths[b] ? T.One : T.Zero;
+        return Tensor.FromArray(mask, lengths.Length, 1);
+    }
+}
