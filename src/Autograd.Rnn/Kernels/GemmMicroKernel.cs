@@ -20,7 +20,7 @@ internal enum GemmPath
 /// (ldb = NR) or rows of the caller's row-major B (ldb = n). Every accumulator is a named local and the loop
 /// contains no calls: the notes measured a call inside an FMA loop making the JIT spill the accumulators
 /// (225 -> 47 GFLOP/s). Each output element is one FMA chain in k order, so the result of an element never depends
-/// on which tile, thread or path computed it.
+/// on which tile or thread computed it.
 /// </summary>
 internal static unsafe class GemmMicroKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {

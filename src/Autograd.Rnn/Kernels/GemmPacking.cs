@@ -24,8 +24,8 @@ internal readonly unsafe struct StridedMatrix<T>(T* data, nint rowStride, nint c
 internal static unsafe class GemmPacking<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>
-    /// Packs A[i0 .. i0+mc, p0 .. p0+kc] as ⌈mc/mr⌉ panels of kc·mr values, panel[p·mr + r] = A[i0 + r, p0 + p];
-    /// rows past mc are zero so edge tiles run the full kernel.
+    /// Packs A[i0 .. i0+mc, p0 .. p0+kc] as ⌈mc/mr⌉ panels of kc·mr values, panel[p·mr + r] = A[i0 + r, p0 + p].
+    /// Rows past mc are left unwritten: a short tile runs a kernel specialised to its row count, which never reads them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(StridedMatrix<T> a, int i0, int p0, int mc, int kc, int mr, T* destination)
@@ -42,10 +42,6 @@ internal static unsafe class GemmPacking<T> where T : unmanaged, IFloatingPointI
                 for (int p = 0; p < kc; p++)
                     Unsafe.CopyBlockUnaligned(destination + p * mr, source + p * a.ColumnStride, (uint)(rows * sizeof(T)));
             }
-            if (rows < mr)
-                for (int p = 0; p < kc; p++)
-                    for (int r = rows; r < mr; r++)
-                        destination[p * mr + r] = T.Zero;
             destination += (nint)mr * kc;
         }
     }

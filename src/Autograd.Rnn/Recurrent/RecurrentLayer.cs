@@ -42,6 +42,20 @@ public sealed record RecurrentLayerResult<T>(Tensor<T> Output, IReadOnlyList<Rec
     /// <summary>PyTorch's h_n: the final hidden states stacked, [layers·directions, batch, hidden].</summary>
     public Tensor<T> FinalHidden => Tensor.Stack(FinalStates.Select(s => s.Hidden).ToArray(), 0);
 
+    /// <summary>
+    /// The last layer's final hidden state, both directions side by side: [batch, directions·hidden] — what a
+    /// many-to-one model (sequence classification) reads out from. For padded batches, each sequence's own last step.
+    /// </summary>
+    public Tensor<T> LastLayerHidden
+    {
+        get
+        {
+            int directions = FinalStates.Count == 1 ? 1 : Output.Shape[2] / FinalStates[^1].Hidden.Shape[1];
+            var last = FinalStates.Skip(FinalStates.Count - directions).Select(s => s.Hidden).ToArray();
+            return last.Length == 1 ? last[0] : Tensor.Concat(last, 1);
+        }
+    }
+
     /// <summary>PyTorch's c_n for an LSTM: the final cell states stacked, [layers·directions, batch, hidden].</summary>
     /// <exception cref="InvalidOperationException">The cell has no second state tensor.</exception>
     public Tensor<T> FinalCell => FinalStates[0].Count > 1
