@@ -13,33 +13,47 @@ internal static class Backward
     public static Tensor<T>[] Run<T>(Tensor<T> output, Tensor<T> seed, long tag, Tensor<T>[] leaves)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var cotangents = new Dictionary<Node<T>, Tensor<T>>(ReferenceEqualityComparer.Instance);
+        var pending = new Dictionary<Node<T>, Cotangent<T>>(ReferenceEqualityComparer.Instance);
         if (output.Tag == tag)
         {
             var order = TopologicalOrder(output.Node!, tag);
-            cotangents[output.Node!] = seed;
+            pending[output.Node!] = new Cotangent<T>(output.Shape, seed);
             for (int n = order.Count - 1; n >= 0; n--)
             {
                 var node = order[n];
-                if (node.IsLeaf || !cotangents.Remove(node, out var g)) continue;
+                if (node.IsLeaf || !pending.Remove(node, out var cotangent)) continue;
+                var g = cotangent.Total();
                 for (int i = 0; i < node.Inputs.Length; i++)
                 {
                     var input = node.Inputs[i];
                     if (input is null) continue;
+                    var target = Pending(pending, input);
+                    if (node.Slice is NarrowSlice slice)
+                    {
+                        target.AddSlice(slice, g);
+                        continue;
+                    }
                     var contribution = node.Vjp!(g, i);
                     if (contribution.Shape != input.Shape)
                         throw new InvalidOperationException(
                             $"{node.Operation}: its VJP returned a cotangent of shape {contribution.Shape} for input {i} of shape {input.Shape}.");
-                    var target = input.Node!;
-                    cotangents[target] = cotangents.TryGetValue(target, out var sum) ? sum + contribution : contribution;
+                    target.Add(contribution);
                 }
             }
         }
 
         var result = new Tensor<T>[leaves.Length];
         for (int i = 0; i < leaves.Length; i++)
-            result[i] = cotangents.TryGetValue(leaves[i].Node!, out var g) ? g : Tensor.ZerosLike(leaves[i]);
+            result[i] = pending.TryGetValue(leaves[i].Node!, out var cotangent) ? cotangent.Total() : Tensor.ZerosLike(leaves[i]);
         return result;
+    }
+
+    private static Cotangent<T> Pending<T>(Dictionary<Node<T>, Cotangent<T>> pending, Tensor<T> input)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!pending.TryGetValue(input.Node!, out var cotangent))
+            pending[input.Node!] = cotangent = new Cotangent<T>(input.Shape, null);
+        return cotangent;
     }
 
     // Post-order depth-first walk with an explicit stack: every node comes after all the nodes it consumes.
@@ -65,5 +79,72 @@ internal static class Backward
             }
         }
         return order;
+    }
+
+    /// <summary>
+    /// The cotangent of one node while the sweep is still adding to it. Whole-shape contributions are summed as they
+    /// come. Cotangents of slices of the node (from Narrow, and so from Chunk, Split and Unstack) are kept apart and
+    /// joined once with Concat and zero gaps: padding each slice to the full shape and summing would cost
+    /// slices × full size — quadratic in the number of time steps for an unrolled sequence. Concat is a public op, so
+    /// the result stays differentiable at outer levels.
+    /// </summary>
+    private sealed class Cotangent<T>(Shape shape, Tensor<T>? dense) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private Tensor<T>? dense = dense;
+        private List<(NarrowSlice Slice, Tensor<T> Piece)>? slices;
+
+        public void Add(Tensor<T> contribution) => dense = dense is null ? contribution : dense + contribution;
+
+        public void AddSlice(NarrowSlice slice, Tensor<T> piece) => (slices ??= []).Add((slice, piece));
+
+        public Tensor<T> Total()
+        {
+            if (slices is not null)
+            {
+                foreach (var group in slices.GroupBy(s => s.Slice.Axis))
+                    Add(Join(group.Key, group.ToList()));
+                slices = null;
+            }
+            return dense ?? Tensor.Zeros<T>(shape.ToArray());
+        }
+
+        private Tensor<T> Join(int axis, List<(NarrowSlice Slice, Tensor<T> Piece)> pieces)
+        {
+            // The same slice taken twice: its cotangents add.
+            var merged = new List<(NarrowSlice Slice, Tensor<T> Piece)>();
+            foreach (var group in pieces.GroupBy(p => p.Slice))
+            {
+                Tensor<T>? sum = null;
+                foreach (var (_, piece) in group) sum = sum is null ? piece : sum + piece;
+                merged.Add((group.Key, sum!));
+            }
+            merged.Sort((a, b) => a.Slice.Start.CompareTo(b.Slice.Start));
+            int size = shape.Span[axis];
+            for (int i = 1; i < merged.Count; i++)
+                if (merged[i].Slice.Start < merged[i - 1].Slice.Start + merged[i - 1].Slice.Length)
+                    return PadAndSum(axis, size, merged); // overlapping slices cannot be laid side by side
+
+            var parts = new List<Tensor<T>>();
+            int position = 0;
+            foreach (var (slice, piece) in merged)
+            {
+                if (slice.Start > position) parts.Add(Tensor.Zeros<T>(shape.WithDimension(axis, slice.Start - position).ToArray()));
+                parts.Add(piece);
+                position = slice.Start + slice.Length;
+            }
+            if (position < size) parts.Add(Tensor.Zeros<T>(shape.WithDimension(axis, size - position).ToArray()));
+            return parts.Count == 1 ? parts[0] : Tensor.Concat(parts.ToArray(), axis);
+        }
+
+        private static Tensor<T> PadAndSum(int axis, int size, List<(NarrowSlice Slice, Tensor<T> Piece)> pieces)
+        {
+            Tensor<T>? sum = null;
+            foreach (var (slice, piece) in pieces)
+            {
+                var padded = PadOp.Apply(piece, axis, slice.Start, size - slice.Start - slice.Length);
+                sum = sum is null ? padded : sum + padded;
+            }
+            return sum!;
+        }
     }
 }

@@ -15,8 +15,9 @@ internal delegate Tensor<T> VjpRule<T>(Tensor<T> outputCotangent, int inputIndex
 /// </summary>
 internal sealed class Node<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    internal Node(long tag, string operation, Tensor<T>?[] inputs, VjpRule<T>? vjp)
+    internal Node(long tag, string operation, Tensor<T>?[] inputs, VjpRule<T>? vjp, NarrowSlice? slice = null)
     {
+        Slice = slice;
         Tag = tag;
         Operation = operation;
         Inputs = inputs;
@@ -34,4 +35,13 @@ internal sealed class Node<T> where T : unmanaged, IFloatingPointIeee754<T>
     public VjpRule<T>? Vjp { get; }
 
     public bool IsLeaf => Vjp is null;
+
+    /// <summary>
+    /// For a node that takes a slice of its one input along an axis: which slice. The backward sweep then collects the
+    /// cotangents of all slices of that input and joins them once, rather than padding each to the input's full size.
+    /// </summary>
+    public NarrowSlice? Slice { get; }
 }
+
+/// <summary>Positions [Start, Start + Length) along Axis (normalized).</summary>
+internal readonly record struct NarrowSlice(int Axis, int Start, int Length);

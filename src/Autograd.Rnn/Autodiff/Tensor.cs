@@ -54,8 +54,9 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
 
     internal static Tensor<T> Leaf(Tensor<T> primal, long tag) => new(primal, new Node<T>(tag, "leaf", [], null));
 
-    internal static Tensor<T> Record(Tensor<T> primalResult, long tag, string operation, Tensor<T>?[] inputs, VjpRule<T> vjp) =>
-        new(primalResult, new Node<T>(tag, operation, inputs, vjp));
+    internal static Tensor<T> Record(Tensor<T> primalResult, long tag, string operation, Tensor<T>?[] inputs, VjpRule<T> vjp,
+        NarrowSlice? slice = null) =>
+        new(primalResult, new Node<T>(tag, operation, inputs, vjp, slice));
 
     /// <summary>The dimensions.</summary>
     public Shape Shape => Value.Shape;

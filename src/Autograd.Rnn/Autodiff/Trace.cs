@@ -14,13 +14,14 @@ internal static class Trace
         Tensor<T> x,
         Func<NdArray<T>, NdArray<T>> kernel,
         Func<Tensor<T>, Tensor<T>> self,
-        Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> vjp)
+        Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> vjp,
+        NarrowSlice? slice = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.Node is null) return new Tensor<T>(kernel(x.Value));
         var xPrimal = x.Primal!;
         var y = self(xPrimal);
-        return Tensor<T>.Record(y, x.Tag, operation, [x], (g, _) => vjp(xPrimal, y, g));
+        return Tensor<T>.Record(y, x.Tag, operation, [x], (g, _) => vjp(xPrimal, y, g), slice);
     }
 
     public static Tensor<T> Binary<T>(

@@ -17,7 +17,8 @@ internal static class NarrowOp
         return Trace.Unary("Narrow", x,
             v => Kernel(v, axis, start, length),
             v => Apply(v, axis, start, length),
-            (x, _, g) => PadOp.Apply(g, axis, start, x.Shape.Span[axis] - start - length));
+            (x, _, g) => PadOp.Apply(g, axis, start, x.Shape.Span[axis] - start - length),
+            new NarrowSlice(axis, start, length));
     }
 
     /// <summary>Throws naming <paramref name="operation"/> unless [start, start + length) lies within the axis.</summary>

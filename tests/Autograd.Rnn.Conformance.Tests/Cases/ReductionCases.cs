@@ -1,0 +1,28 @@
+using TorchSharp;
+
+namespace Autograd.Rnn.Conformance.Tests;
+
+/// <summary>
+/// Sum, mean and max over everything and along each axis, with and without keeping the reduced axis. (Random values
+/// have no ties, so max's gradient, which libtorch and we may split differently between tied elements, is unambiguous.)
+/// </summary>
+public static class ReductionCases
+{
+    public static IEnumerable<ConformanceCase> All()
+    {
+        int[] shape = [2, 3, 4];
+        yield return new("Sum all [2,3,4]", [new("x", shape)], p => Tensor.Sum(p["x"]), t => t("x").sum());
+        yield return new("Mean all [2,3,4]", [new("x", shape)], p => Tensor.Mean(p["x"]), t => t("x").mean());
+        yield return new("Max all [2,3,4]", [new("x", shape)], p => Tensor.Max(p["x"]), t => t("x").max());
+        foreach (var axis in new[] { 0, 1, 2, -1 })
+            foreach (var keep in new[] { false, true })
+            {
+                yield return new($"Sum [2,3,4] axis {axis}{(keep ? " kept" : "")}",
+                    [new("x", shape)], p => Tensor.Sum(p["x"], axis, keep), t => t("x").sum(axis, keep));
+                yield return new($"Mean [2,3,4] axis {axis}{(keep ? " kept" : "")}",
+                    [new("x", shape)], p => Tensor.Mean(p["x"], axis, keep), t => t("x").mean([axis], keep));
+                yield return new($"Max [2,3,4] axis {axis}{(keep ? " kept" : "")}",
+                    [new("x", shape)], p => Tensor.Max(p["x"], axis, keep), t => t("x").max(axis, keep).values);
+            }
+    }
+}
