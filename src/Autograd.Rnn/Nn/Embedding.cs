@@ -19,16 +19,19 @@ public static class Embedding
     /// The rows of <c>weight</c> at <paramref name="indices"/>, shaped <paramref name="indexShape"/> + [dimension]
     /// (e.g. indices of a [time, batch] grid give [time, batch, dimension]). With no shape: [indices.Length, dimension].
     /// </summary>
-    /// <exception cref="ArgumentException">An index is outside [0, count), or the index shape does not hold the indices.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, count); the message names it and its position.</exception>
+    /// <exception cref="ArgumentException">The index shape does not hold the indices, or <c>weight</c> is not [count, dimension].</exception>
     public static Tensor<T> Apply<T>(Params<T> parameters, int[] indices, params int[] indexShape) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(indexShape);
         var weight = parameters["weight"];
-        var rows = Tensor.GatherRows(weight, indices);
-        if (indexShape.Length == 0) return rows;
-        if (new Shape(indexShape).Size != indices.Length)
-            throw new ArgumentException($"Embedding: index shape [{string.Join(",", indexShape)}] does not hold {indices.Length} indices.");
-        return rows.Reshape([.. indexShape, weight.Shape[1]]);
+        if (weight.Rank != 2)
+            throw new ArgumentException($"Embedding: weight {weight.Shape} must be a table [count, dimension].");
+        // Checked here, not left to the gather, so the error names this layer (and the bad index and its position).
+        var checkedIndices = GatherRowsOp.CheckIndices(indices, weight.Shape[0], "Embedding");
+        var shape = GatherRowsOp.IndexShape(checkedIndices, indexShape.Length == 0 ? [indices.Length] : indexShape, "Embedding");
+        return GatherRowsOp.Apply(weight, checkedIndices, shape);
     }
 }

@@ -68,39 +68,44 @@ public static class Loss
         };
     }
 
-    // Picks each row's target entry by a constant one-hot mask: exact gradients, and no gather primitive needed.
+    // Picks each counted row's target entry with a gather, whose VJP scatters the gradient back. Entries that are not
+    // picked never enter the arithmetic, so a −∞ log-probability elsewhere in a row (a class given probability 0, a logit
+    // masked with −∞) or a non-finite value in an ignored row cannot turn the loss into NaN, as multiplying by a one-hot
+    // mask would (0·(−∞) = NaN).
     private static Tensor<T> NllCore<T>(Tensor<T> logProbabilities, int[] targets, Reduction reduction, int ignoreIndex,
         bool[]? mask, string operation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(targets);
-        int classes = logProbabilities.Shape[-1];
-        int rows = logProbabilities.Size / Math.Max(classes, 1);
+        var shape = logProbabilities.Shape;
+        int classes = shape[-1];
+        int rows = shape.Product(0, shape.Rank - 1);
         if (targets.Length != rows)
-            throw new ArgumentException($"{operation}: {targets.Length} targets for {rows} rows of {logProbabilities.Shape}.");
+            throw new ArgumentException($"{operation}: {targets.Length} targets for {rows} rows of {shape}.");
         if (mask is not null && mask.Length != rows)
-            throw new ArgumentException($"{operation}: mask has {mask.Length} entries for {rows} rows of {logProbabilities.Shape}.");
-        var oneHot = new T[rows * classes];
-        int counted = 0;
+            throw new ArgumentException($"{operation}: mask has {mask.Length} entries for {rows} rows of {shape}.");
+        var entries = new List<int>(rows);
+        var countedRows = new List<int>(rows);
         for (int r = 0; r < rows; r++)
         {
             int target = targets[r];
             if (target == ignoreIndex || (mask is not null && !mask[r])) continue;
             if ((uint)target >= (uint)classes)
                 throw new ArgumentException($"{operation}: target {target} at row {r} is outside [0, {classes}).");
-            oneHot[r * classes + target] = T.One;
-            counted++;
+            entries.Add(r * classes + target);
+            countedRows.Add(r);
         }
-        var flat = logProbabilities.Reshape(rows, classes);
-        var perRow = -Tensor.Sum(flat * Tensor.FromArray(oneHot, rows, classes), axis: 1);
+        var losses = -Tensor.GatherRows(logProbabilities.Reshape(rows * classes), [.. entries]); // [counted]
         switch (reduction)
         {
             case Reduction.None:
-                return logProbabilities.Rank == 1 ? perRow.Reshape() : perRow.Reshape(logProbabilities.Shape.ToArray()[..^1]);
+                var perRow = Tensor.ScatterAddRows(losses, [.. countedRows], rows); // zero where not counted
+                return perRow.Reshape(shape.ToArray()[..^1]);
             case Reduction.Sum:
-                return Tensor.Sum(perRow);
+                return Tensor.Sum(losses);
             default:
-                if (counted == 0) throw new ArgumentException($"{operation}: every row is ignored or masked out, so the mean is undefined.");
-                return Tensor.Sum(perRow) / T.CreateChecked(counted);
+                if (entries.Count == 0)
+                    throw new ArgumentException($"{operation}: every row is ignored or masked out, so the mean is undefined.");
+                return Tensor.Sum(losses) / T.CreateChecked(entries.Count);
         }
     }
 }

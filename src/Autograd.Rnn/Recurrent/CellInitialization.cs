@@ -74,10 +74,13 @@ public sealed record CellInitialization
         if (kind == WeightInitialization.PyTorchDefault)
             return Init.PyTorchDefault<T>([gates * hiddenSize, fanIn], hiddenSize, seed);
         // Xavier and orthogonal are defined per gate: each gate's block is its own [hidden, fanIn] matrix.
+        // Each block's seed is a scrambled draw from the parameter's seed, not an affine function of it: seed·31 + g would
+        // make, e.g. for seed 0, block 1 of weight_ih replay weight_hh's numbers (seed + 1) and block 2 replay bias_ih's.
         var blocks = new Tensor<T>[gates];
+        var blockSeeds = new SplitMix64(seed);
         for (int g = 0; g < gates; g++)
         {
-            ulong blockSeed = seed * 31 + (ulong)g;
+            ulong blockSeed = blockSeeds.NextUInt64();
             blocks[g] = kind == WeightInitialization.Orthogonal
                 ? Init.Orthogonal<T>(hiddenSize, fanIn, blockSeed)
                 : Init.XavierUniform<T>(hiddenSize, fanIn, blockSeed);
