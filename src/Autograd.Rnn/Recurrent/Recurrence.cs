@@ -22,10 +22,22 @@ public static class Recurrence
     /// each sequence is read from its own last step back to its first (the backward direction of a bidirectional
     /// layer); outputs stay in time order.
     /// </summary>
+    /// <param name="cell">The cell to run.</param>
+    /// <param name="parameters">The cell's parameters.</param>
+    /// <param name="initialState">The state before the first step, each part [batch, hidden].</param>
+    /// <param name="inputs">[time, batch, features].</param>
+    /// <param name="lengths">Optional sequence lengths, one per batch element, each 1..time.</param>
+    /// <param name="reverse">Read each sequence from its last step back to its first.</param>
+    /// <param name="afterStep">
+    /// Optional hook (time index t, state after step t) -> state, applied to every step's state after masking and
+    /// before the step's output is taken and the state is passed on; it must keep the state's structure and shapes.
+    /// For example, adding a zero-valued leaf ε_t to h_t makes ∂loss/∂ε_t = ∂loss/∂h_t (see <c>GradientProbe</c>).
+    /// </param>
     /// <exception cref="ArgumentException">Inputs are not 3-D or have no time steps; lengths do not fit the batch or
     /// are outside 1..time; the state's batch size differs from the inputs'.</exception>
     public static ScanResult<T> Scan<T>(Cell<T> cell, Params<T> parameters, RecurrentState<T> initialState, Tensor<T> inputs,
-        int[]? lengths = null, bool reverse = false) where T : unmanaged, IFloatingPointIeee754<T>
+        int[]? lengths = null, bool reverse = false, Func<int, RecurrentState<T>, RecurrentState<T>>? afterStep = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(cell);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -49,16 +61,20 @@ public static class Recurrence
             var next = cell.ProjectedStep(parameters, state, stepInputs[t]);
             if (next.Count != state.Count)
                 throw new InvalidOperationException($"Scan: the {cell.Name} cell returned {next.Count} state tensors, expected {state.Count}.");
+            Tensor<T>? outputMask = null;
             if (lengths is not null && !AllValid(lengths, t))
             {
-                var mask = StepMask<T>(lengths, t);
+                outputMask = StepMask<T>(lengths, t);
+                var mask = outputMask;
                 next = state.Zip(next, (old, updated) => Tensor.Where(mask, updated, old));
-                outputs[t] = Tensor.Where(mask, next.Hidden, Tensor.Scalar(T.Zero));
             }
-            else
+            if (afterStep is not null)
             {
-                outputs[t] = next.Hidden;
+                next = afterStep(t, next) ?? throw new InvalidOperationException($"Scan: the afterStep hook returned null at step {t}.");
+                if (next.Count != state.Count)
+                    throw new InvalidOperationException($"Scan: the afterStep hook returned {next.Count} state tensors at step {t}, expected {state.Count}.");
             }
+            outputs[t] = outputMask is null ? next.Hidden : Tensor.Where(outputMask, next.Hidden, Tensor.Scalar(T.Zero));
             states[t] = next;
             state = next;
         }

@@ -1,0 +1,54 @@
+using System.Numerics;
+
+namespace Autograd.Rnn;
+
+/// <summary>
+/// Gradient clipping (Pascanu, Mikolov and Bengio 2013), the standard remedy for exploding gradients in recurrent
+/// networks. Pure functions: the gradients given are not changed.
+/// </summary>
+public static class Clip
+{
+    /// <summary>
+    /// Rescales all gradients together so that their global L2 norm is at most <paramref name="maxNorm"/>, as
+    /// <c>torch.nn.utils.clip_grad_norm_</c>: with n the global norm, every gradient is multiplied by
+    /// maxNorm / (n + 1e-6) when that factor is below 1, and left unchanged otherwise. The direction of the
+    /// combined gradient is kept.
+    /// </summary>
+    /// <param name="gradients">The gradients, by name.</param>
+    /// <param name="maxNorm">The largest global norm allowed (&gt; 0).</param>
+    /// <returns>The clipped gradients and the norm before clipping.</returns>
+    public static ClipResult<T> ByGlobalNorm<T>(Params<T> gradients, double maxNorm) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(gradients);
+        if (!(maxNorm > 0)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "Clip.ByGlobalNorm: maxNorm must be > 0.");
+        T norm = GlobalNorm(gradients);
+        // PyTorch: clip_coef = max_norm / (total_norm + 1e-6), applied when below 1 (clamped to 1 otherwise).
+        T coefficient = T.CreateChecked(maxNorm) / (norm + T.CreateChecked(1e-6));
+        var clipped = coefficient < T.One ? gradients.Map(g => g * coefficient) : gradients;
+        return new ClipResult<T>(clipped, norm);
+    }
+
+    /// <summary>
+    /// Clamps every gradient element to [−<paramref name="limit"/>, <paramref name="limit"/>], as
+    /// <c>torch.nn.utils.clip_grad_value_</c>. Unlike <see cref="ByGlobalNorm{T}"/> this changes the gradient's direction.
+    /// </summary>
+    /// <param name="gradients">The gradients, by name.</param>
+    /// <param name="limit">The largest magnitude allowed per element (≥ 0).</param>
+    /// <returns>The clipped gradients and the global norm before clipping.</returns>
+    public static ClipResult<T> ByValue<T>(Params<T> gradients, double limit) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(gradients);
+        if (!(limit >= 0)) throw new ArgumentOutOfRangeException(nameof(limit), limit, "Clip.ByValue: limit must be ≥ 0.");
+        T high = T.CreateChecked(limit);
+        return new ClipResult<T>(gradients.Map(g => Tensor.Clamp(g, -high, high)), GlobalNorm(gradients));
+    }
+
+    /// <summary>The global L2 norm √(Σ g²) over every element of every tensor (0 for no gradients).</summary>
+    public static T GlobalNorm<T>(Params<T> gradients) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(gradients);
+        T sumOfSquares = T.Zero;
+        foreach (var (_, g) in gradients) sumOfSquares += Tensor.Sum(g * g).Item;
+        return T.Sqrt(sumOfSquares);
+    }
+}
