@@ -1,0 +1,82 @@
+using BenchmarkDotNet.Attributes;
+using TorchSharp;
+
+namespace Autograd.Rnn.Benchmarks;
+
+/// <summary>Square float32 matrix products: ours through Tensor.MatMul on constants, libtorch's torch.matmul (MKL).</summary>
+[BenchmarkCategory("Gemm")]
+public class GemmSquareBenchmarks
+{
+    [Params(64, 128, 256, 512, 1024)]
+    public int Size { get; set; }
+
+    private GemmOperands operands = null!;
+
+    [GlobalSetup]
+    public void Setup() => operands = new GemmOperands(Size, Size, Size);
+
+    [GlobalCleanup]
+    public void Cleanup() => operands.Dispose();
+
+    [Benchmark(Baseline = true)]
+    public Tensor<float> Ours_MatMul() => operands.Ours();
+
+    [Benchmark]
+    public void Torch_MatMul() => operands.Torch();
+}
+
+/// <summary>
+/// The matrix products inside an LSTM of issue 4's sizes (see <see cref="Shapes.RecurrentGemm"/>): one step's
+/// batch × input → 4·hidden and batch × hidden → 4·hidden, and all steps' input projection at once.
+/// </summary>
+[BenchmarkCategory("Gemm")]
+public class GemmRecurrentShapeBenchmarks
+{
+    [ParamsSource(nameof(Shapes))]
+    public GemmShape Shape { get; set; } = null!;
+
+    public static IEnumerable<GemmShape> Shapes => Benchmarks.Shapes.RecurrentGemm;
+
+    private GemmOperands operands = null!;
+
+    [GlobalSetup]
+    public void Setup() => operands = new GemmOperands(Shape.M, Shape.K, Shape.N);
+
+    [GlobalCleanup]
+    public void Cleanup() => operands.Dispose();
+
+    [Benchmark(Baseline = true)]
+    public Tensor<float> Ours_MatMul() => operands.Ours();
+
+    [Benchmark]
+    public void Torch_MatMul() => operands.Torch();
+}
+
+/// <summary>The same [M,K]·[K,N] operands on both sides (values from one seed).</summary>
+internal sealed class GemmOperands : IDisposable
+{
+    private readonly Tensor<float> a, b;
+    private readonly torch.Tensor ta, tb;
+
+    public GemmOperands(int m, int k, int n)
+    {
+        Benchmarks.Torch.Setup();
+        a = Tensor.RandomNormal<float>([m, k], seed: 1);
+        b = Tensor.RandomNormal<float>([k, n], seed: 2);
+        ta = torch.tensor(a.ToArray(), [m, k], dtype: torch.float32);
+        tb = torch.tensor(b.ToArray(), [k, n], dtype: torch.float32);
+    }
+
+    public Tensor<float> Ours() => Tensor.MatMul(a, b);
+
+    public void Torch()
+    {
+        using var product = torch.matmul(ta, tb);
+    }
+
+    public void Dispose()
+    {
+        ta.Dispose();
+        tb.Dispose();
+    }
+}

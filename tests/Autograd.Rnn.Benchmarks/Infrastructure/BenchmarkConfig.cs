@@ -1,0 +1,35 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+
+namespace Autograd.Rnn.Benchmarks;
+
+/// <summary>
+/// One job per thread count (each its own process, with DOTNET_PROCESSOR_COUNT set so our GEMM's Parallel.For and
+/// libtorch's set_num_threads use the same number), MemoryDiagnoser, and the comparison columns. Results are grouped
+/// by category, parameters and job, so each group holds our row (the baseline) and libtorch's rows for one
+/// configuration and thread count, and the Ratio column is each row's time ÷ ours.
+/// </summary>
+public static class BenchmarkConfig
+{
+    public static IConfig Create(Job baseJob, IEnumerable<int> threads)
+    {
+        var config = ManualConfig.Create(DefaultConfig.Instance);
+        var toolchain = ImportCopyingToolchain.Create();
+        foreach (int n in threads)
+            config.AddJob(baseJob
+                .WithToolchain(toolchain)
+                .WithEnvironmentVariable(BenchThreads.Variable, n.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                // The repository's Directory.Build.props raises the large-object-heap threshold to 32 MB for every program
+                // it builds; BenchmarkDotNet's generated project does not import it, so the job sets it (hex, as the GC reads it).
+                .WithEnvironmentVariable("DOTNET_GCLOHThreshold", "0x2000000")
+                .WithId(n == 1 ? "1 thread" : $"{n} threads"));
+        config.AddDiagnoser(MemoryDiagnoser.Default);
+        config.AddColumn(StatisticColumn.Median, new GflopsColumn(), new OursOverLibtorchColumn(), new BpttBytesColumn(),
+            new AllocatedOverBpttColumn(), new NotesColumn(), CategoriesColumn.Default);
+        config.HideColumns("EnvironmentVariables", "Toolchain");
+        config.AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams, BenchmarkLogicalGroupRule.ByJob);
+        return config.WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
+    }
+}

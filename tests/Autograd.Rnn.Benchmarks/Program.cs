@@ -1,0 +1,62 @@
+// Autograd.Rnn benchmarks: our library against libtorch (TorchSharp-cpu) in the same run, same thread count.
+//
+//   dotnet run -c Release --project tests/Autograd.Rnn.Benchmarks -- --filter '*'              everything, 1 and 2 threads
+//   dotnet run -c Release --project tests/Autograd.Rnn.Benchmarks -- --filter '*Lstm*' --threads 1
+//   dotnet run -c Release --project tests/Autograd.Rnn.Benchmarks -- --filter '*Gemm*' --job short
+//   dotnet run -c Release --project tests/Autograd.Rnn.Benchmarks -- --smoke                   CI: every body, smallest size, seconds
+//
+// Groups (select with --filter on Namespace.Class.Method, or --anyCategories Gemm|FmaPeak|Lstm|Gru|Rnn|Peephole|Fwd|FwdBwd):
+//   GemmSquareBenchmarks, GemmRecurrentShapeBenchmarks, FmaPeakBenchmarks   Gemm/
+//   LstmBenchmarks, GruBenchmarks, RnnBenchmarks                            Recurrent/RecurrentBenchmarks.cs
+//   PeepholeLstmBenchmarks (a user's custom cell vs our built-in LSTM)      Recurrent/PeepholeLstmBenchmarks.cs
+//   CharRnn training step (forward, backward, clip, Adam; issue 4): to be added as Training/CharRnnStepBenchmarks.cs
+//   once examples/CharRnn exists — it needs no registration here, BenchmarkSwitcher finds every class.
+//
+// Options of this program (everything else goes to BenchmarkDotNet, e.g. --filter, --anyCategories, --list flat):
+//   --threads 1,2         thread counts to run, one BenchmarkDotNet job (one process) each; default 1,2
+//   --job NAME            base job for those: default, short, medium, long, verylong, dry; default "default"
+//   --smoke               the CI smoke run (Smoke.cs), honouring --filter; exits 0 when every body ran
+using Autograd.Rnn.Benchmarks;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+
+var rest = new List<string>();
+var threads = new List<int> { 1, 2 };
+var job = Job.Default;
+bool smoke = false;
+var filters = new List<string>();
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--smoke":
+            smoke = true;
+            break;
+        case "--threads" when i + 1 < args.Length:
+            threads = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse)];
+            break;
+        case "--job" or "-j" when i + 1 < args.Length:
+            job = args[++i].ToLowerInvariant() switch
+            {
+                "default" => Job.Default,
+                "short" or "shortrun" => Job.ShortRun,
+                "medium" or "mediumrun" => Job.MediumRun,
+                "long" or "longrun" => Job.LongRun,
+                "verylong" or "verylongrun" => Job.VeryLongRun,
+                "dry" => Job.Dry,
+                var other => throw new ArgumentException($"--job {other}: expected default, short, medium, long, verylong or dry."),
+            };
+            break;
+        default:
+            if (args[i] is "--filter" or "-f")
+                for (int j = i + 1; j < args.Length && !args[j].StartsWith('-'); j++) filters.Add(args[j]);
+            rest.Add(args[i]);
+            break;
+    }
+}
+
+if (smoke) return Smoke.Run(filters);
+
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. rest], BenchmarkConfig.Create(job, threads)).ToList();
+bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
+return failed ? 1 : 0;
