@@ -1,4 +1,3 @@
-using System.Text;
 using TorchSharp;
 
 namespace Autograd.Rnn.Conformance.Tests;
@@ -34,39 +33,11 @@ public static class Conformance
         var names = inputs.Names.ToArray();
         var torchGradients = torch.autograd.grad([torchLoss], names.Select(name => leaves[name]).ToArray(), allow_unused: false);
 
-        var failures = new StringBuilder();
-        Compare(failures, "forward value", output, torchOutput.detach().ToOurs());
-        Compare(failures, "loss", ours.Value, torchLoss.detach().ToOurs());
+        var comparison = new TensorComparison(Tolerance);
+        comparison.Compare("forward value", output, torchOutput.detach().ToOurs());
+        comparison.Compare("loss", ours.Value, torchLoss.detach().ToOurs());
         for (int i = 0; i < names.Length; i++)
-            Compare(failures, $"gradient of {names[i]}", ours.Gradients[names[i]], torchGradients[i].ToOurs());
-        Assert.True(failures.Length == 0, $"{conformanceCase.Name} differs from libtorch:{Environment.NewLine}{failures}");
-    }
-
-    private static void Compare(StringBuilder failures, string what, Tensor<double> ours, Tensor<double> reference)
-    {
-        if (ours.Shape != reference.Shape)
-        {
-            failures.AppendLine($"  {what}: shape {ours.Shape}, libtorch {reference.Shape}");
-            return;
-        }
-        var a = ours.ToArray();
-        var b = reference.ToArray();
-        int worst = -1;
-        double worstExcess = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            double error = Math.Abs(a[i] - b[i]);
-            double allowed = Tolerance * Math.Max(1.0, Math.Abs(b[i]));
-            // Written so that a NaN on either side fails.
-            if (!(error <= allowed) && (worst < 0 || !(error / allowed <= worstExcess)))
-            {
-                worst = i;
-                worstExcess = error / allowed;
-            }
-        }
-        if (worst >= 0)
-            failures.AppendLine(
-                $"  {what} [{reference.Shape}]: element {worst} is {a[worst]:R}, libtorch {b[worst]:R} " +
-                $"(|difference| {Math.Abs(a[worst] - b[worst]):E2}, {worstExcess:G3} times the tolerance)");
+            comparison.Compare($"gradient of {names[i]}", ours.Gradients[names[i]], torchGradients[i].ToOurs());
+        Assert.True(comparison.Passed, $"{conformanceCase.Name} differs from libtorch:{Environment.NewLine}{comparison.Failures}");
     }
 }
