@@ -45,9 +45,25 @@ public static class GradientProbe
             return loss(run.Outputs);
         }, perturbations);
 
+        return new GradientProbeResult<T>(result.Value.Item, StepNorms(result.Gradient));
+    }
+
+    // Squares summed in double: vanishing gradients reach 1e-20 and below, where float squares underflow to 0.
+    private static double[] StepNorms<T>(Tensor<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int steps = gradient.Shape[0], perStep = gradient.Size / Math.Max(steps, 1);
+        var values = gradient.ToArray();
         var norms = new double[steps];
-        var slices = Tensor.Unstack(result.Gradient, 0);
-        for (int t = 0; t < steps; t++) norms[t] = Math.Sqrt(double.CreateChecked(Tensor.Sum(slices[t] * slices[t]).Item));
-        return new GradientProbeResult<T>(result.Value.Item, norms);
+        for (int t = 0; t < steps; t++)
+        {
+            double sum = 0;
+            for (int i = t * perStep; i < (t + 1) * perStep; i++)
+            {
+                double v = double.CreateChecked(values[i]);
+                sum += v * v;
+            }
+            norms[t] = Math.Sqrt(sum);
+        }
+        return norms;
     }
 }

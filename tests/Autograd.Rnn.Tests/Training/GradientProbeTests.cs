@@ -62,4 +62,19 @@ public class GradientProbeTests
         Assert.Equal(Tensor.Sum(outputs * outputs).Item, result.Loss);
         Assert.All(result.Norms, n => Assert.True(n > 0));
     }
+
+    [Fact]
+    public void Float_norms_far_below_float_squares_range_are_still_measured()
+    {
+        // Gradient entries near 1e-24 square to 0 in float; the norms must be summed in double.
+        const int steps = 80;
+        var cell = Cells.Rnn<float>();
+        var parameters = cell.Initialize(Features, Hidden, seed: 3).With("weight_hh", Init.Orthogonal<float>(Hidden, Hidden, seed: 9, gain: 0.5));
+        var inputs = Tensor.RandomNormal<float>([steps, Batch, Features], seed: 5);
+        var result = GradientProbe.HiddenStateGradients(cell, parameters, cell.ZeroState(Batch, Hidden), inputs,
+            outputs => Tensor.Sum(Tensor.Narrow(outputs, 0, steps - 1, 1)));
+        Assert.True(result.Norms[0] > 0, "the norm at t = 0 underflowed to 0");
+        Assert.True(result.Norms[0] < 1e-20, $"expected a vanished gradient, got {result.Norms[0]}");
+        for (int t = 0; t < steps - 1; t++) Assert.True(result.Norms[t] < result.Norms[t + 1]);
+    }
 }
