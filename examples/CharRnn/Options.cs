@@ -11,10 +11,10 @@ sealed record Options
     public int Embedding { get; init; } = 32;
     public int Batch { get; init; } = 32;
     public int Time { get; init; } = 64;
-    public int Steps { get; init; } = 600;
+    public int Steps { get; init; } = 1500;
     public double LearningRate { get; init; } = 3e-3;
     public double ClipNorm { get; init; } = 1.0;
-    public int EvaluateEvery { get; init; } = 100;
+    public int EvaluateEvery { get; init; } = 250;
     public int EvaluationCharacters { get; init; } = 32 * 64 * 8;
     public int SampleLength { get; init; } = 400;
     public double Temperature { get; init; } = 0.7;
