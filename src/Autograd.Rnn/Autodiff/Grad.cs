@@ -105,7 +105,7 @@ public static class Grad
         ArgumentNullException.ThrowIfNull(cotangent);
         long tag = NewTag();
         var leaf = Tensor<T>.Leaf(input, tag);
-        var output = function(leaf);
+        var output = function(leaf) ?? throw new ArgumentException("Grad.Vjp: the function returned null.", nameof(function));
         if (output.Shape != cotangent.Shape)
             throw new ArgumentException($"Grad.Vjp: the cotangent's shape {cotangent.Shape} differs from the output's shape {output.Shape}.", nameof(cotangent));
         var result = Backward.Run(output, cotangent, tag, [leaf])[0];

@@ -176,4 +176,11 @@ public class BackwardTests
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * (1 + Math.Abs(expected[i])), $"entry {i}: expected {expected[i]}, got {actual[i]}");
     }
+
+    [Fact]
+    public void Vjp_of_a_function_returning_null_says_so()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Grad.Vjp<double>(_ => null!, X, X));
+        Assert.Contains("Grad.Vjp: the function returned null", error.Message);
+    }
 }
