@@ -21,9 +21,11 @@ public static class BenchmarkConfig
             config.AddJob(baseJob
                 .WithToolchain(toolchain)
                 .WithEnvironmentVariable(BenchThreads.Variable, n.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                // The repository's Directory.Build.props raises the large-object-heap threshold to 32 MB for every program
-                // it builds; BenchmarkDotNet's generated project does not import it, so the job sets it (hex, as the GC reads it).
+                // The repository's Directory.Build.props raises the large-object-heap threshold and turns background GC off
+                // for every program it builds; BenchmarkDotNet's generated project does not import it, so the job sets
+                // both (hex, as the GC reads it).
                 .WithEnvironmentVariable("DOTNET_GCLOHThreshold", "0x2000000")
+                .WithEnvironmentVariable("DOTNET_gcConcurrent", "0")
                 .WithId(n == 1 ? "1 thread" : $"{n} threads"));
         config.AddDiagnoser(MemoryDiagnoser.Default);
         config.AddColumn(StatisticColumn.Median, new GflopsColumn(), new OursOverLibtorchColumn(), new BpttBytesColumn(),
