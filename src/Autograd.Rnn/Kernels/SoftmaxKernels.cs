@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Autograd.Rnn.Kernels;
 
@@ -14,13 +13,7 @@ internal static class SoftmaxKernels
     public static void MaxAlongAxis<T>(ReadOnlySpan<T> x, int outer, int axis, int inner, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int o = 0; o < outer; o++)
-        {
-            var block = x.Slice(o * axis * inner, axis * inner);
-            var target = destination.Slice(o * inner, inner);
-            block[..inner].CopyTo(target);
-            for (int k = 1; k < axis; k++) TensorPrimitives.Max(target, block.Slice(k * inner, inner), target);
-        }
+        MaxKernels.MaxAlong(x, outer, axis, inner, destination);
         for (int i = 0; i < destination.Length; i++)
             if (!T.IsFinite(destination[i])) destination[i] = T.Zero;
     }
