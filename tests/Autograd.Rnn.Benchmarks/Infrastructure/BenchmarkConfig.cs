@@ -26,6 +26,9 @@ public static class BenchmarkConfig
                 // both (hex, as the GC reads it).
                 .WithEnvironmentVariable("DOTNET_GCLOHThreshold", "0x2000000")
                 .WithEnvironmentVariable("DOTNET_gcConcurrent", "0")
+                // With DOTNET_PROCESSOR_COUNT=1 the runtime kept postponing tier-1 compilation of hot methods: our LSTM
+                // forward took 20 ms instead of 6 at (32,50,64,128). No delay before call counting fixes it (measured).
+                .WithEnvironmentVariable("DOTNET_TC_CallCountingDelayMs", "0")
                 .WithId(n == 1 ? "1 thread" : $"{n} threads"));
         config.AddDiagnoser(MemoryDiagnoser.Default);
         config.AddColumn(StatisticColumn.Median, new GflopsColumn(), new OursOverLibtorchColumn(), new BpttBytesColumn(),
