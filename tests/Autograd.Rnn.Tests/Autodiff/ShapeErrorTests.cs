@@ -67,6 +67,9 @@ public class ShapeErrorTests
         var rank = Assert.Throws<ArgumentException>(() => Tensor.MatMul(Tensor.Zeros<double>(4), Tensor.Zeros<double>(4, 2)));
         Assert.StartsWith("MatMul: [4] x [4,2]", rank.Message);
 
+        var bothBatched = Assert.Throws<ArgumentException>(() => Tensor.MatMul(Tensor.Zeros<double>(2, 3, 4), Tensor.Zeros<double>(2, 4, 5)));
+        Assert.Equal("MatMul: [2,3,4] x [2,4,5]: ranks 3 and 3; supported are 2-D x 2-D and 3-D x 2-D.", bothBatched.Message);
+
         var traced = Assert.Throws<ArgumentException>(() =>
             Grad.Gradient(x => Tensor.Sum(x.MatMul(Tensor.Zeros<double>(2, 2))), Tensor.Ones<double>(3, 4)));
         Assert.StartsWith("MatMul: [3,4] x [2,2]", traced.Message);

@@ -63,6 +63,8 @@ public static partial class Tensor
             var rows = ReshapeOp.Apply(a, new Shape(a.Shape[0] * a.Shape[1], a.Shape[2]));
             return ReshapeOp.Apply(MatMulOp.Apply(rows, b, false, false), new Shape(a.Shape[0], a.Shape[1], b.Shape[1]));
         }
+        if (a.Rank != 2 || b.Rank != 2)
+            throw new ArgumentException($"MatMul: {a.Shape} x {b.Shape}: ranks {a.Rank} and {b.Rank}; supported are 2-D x 2-D and 3-D x 2-D.");
         return MatMulOp.Apply(a, b, false, false);
     }
 
