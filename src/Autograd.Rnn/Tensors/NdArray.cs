@@ -45,6 +45,29 @@ internal sealed class NdArray<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public T this[ReadOnlySpan<int> index] => data[FlatIndex(index)];
 
+    /// <summary>The flat index of the first NaN or infinity, or −1 when every element is finite.</summary>
+    public int FirstNonFinite()
+    {
+        // One vectorised sum answers "all finite?" in the common case; only a non-finite sum (a NaN or an infinity,
+        // or finite values overflowing) needs the element scan.
+        if (T.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum<T>(data))) return -1;
+        for (int i = 0; i < data.Length; i++)
+            if (!T.IsFinite(data[i])) return i;
+        return -1;
+    }
+
+    /// <summary>The index of flat position <paramref name="flat"/>, one entry per dimension, e.g. <c>[3,1]</c>.</summary>
+    public string FormatIndex(int flat)
+    {
+        var index = new int[Shape.Rank];
+        for (int a = Shape.Rank - 1; a >= 0; a--)
+        {
+            index[a] = flat % Shape.Span[a];
+            flat /= Shape.Span[a];
+        }
+        return "[" + string.Join(",", index) + "]";
+    }
+
     public int FlatIndex(ReadOnlySpan<int> index)
     {
         if (index.Length != Shape.Rank)

@@ -28,7 +28,7 @@ public static class Adagrad
     /// <param name="gradients">∂loss/∂θ with the same names and shapes.</param>
     /// <param name="state">The state from <see cref="Init{T}"/> or the previous step.</param>
     /// <param name="options">Hyper-parameters; <see cref="AdagradOptions.Default"/> when null.</param>
-    /// <exception cref="ArgumentException">Names or shapes disagree, or the options are invalid.</exception>
+    /// <exception cref="ArgumentException">Names or shapes disagree, a gradient holds a NaN or an infinity, or the options are invalid.</exception>
     public static OptimizerStep<T, AdagradState<T>> Step<T>(Params<T> parameters, Params<T> gradients, AdagradState<T> state,
         AdagradOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -29,7 +29,7 @@ public static class Adam
     /// <param name="gradients">∂loss/∂θ with the same names and shapes.</param>
     /// <param name="state">The state from <see cref="Init{T}"/> or the previous step.</param>
     /// <param name="options">Hyper-parameters; <see cref="AdamOptions.Default"/> when null.</param>
-    /// <exception cref="ArgumentException">Names or shapes disagree, or the options are invalid.</exception>
+    /// <exception cref="ArgumentException">Names or shapes disagree, a gradient holds a NaN or an infinity, or the options are invalid.</exception>
     public static OptimizerStep<T, AdamState<T>> Step<T>(Params<T> parameters, Params<T> gradients, AdamState<T> state, AdamOptions? options = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -17,10 +17,12 @@ public static class Clip
     /// <param name="gradients">The gradients, by name.</param>
     /// <param name="maxNorm">The largest global norm allowed (&gt; 0).</param>
     /// <returns>The clipped gradients and the norm before clipping.</returns>
+    /// <exception cref="ArgumentException">A gradient holds a NaN or an infinity (the message names it and where).</exception>
     public static ClipResult<T> ByGlobalNorm<T>(Params<T> gradients, double maxNorm) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(gradients);
         if (!(maxNorm > 0)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "Clip.ByGlobalNorm: maxNorm must be > 0.");
+        OptimizerSlots.RequireFinite(gradients, "Clip.ByGlobalNorm");
         T norm = GlobalNorm(gradients);
         // PyTorch: clip_coef = max_norm / (total_norm + 1e-6), applied when below 1 (clamped to 1 otherwise).
         T coefficient = T.CreateChecked(maxNorm) / (norm + T.CreateChecked(1e-6));
@@ -35,10 +37,12 @@ public static class Clip
     /// <param name="gradients">The gradients, by name.</param>
     /// <param name="limit">The largest magnitude allowed per element (≥ 0).</param>
     /// <returns>The clipped gradients and the global norm before clipping.</returns>
+    /// <exception cref="ArgumentException">A gradient holds a NaN or an infinity (the message names it and where).</exception>
     public static ClipResult<T> ByValue<T>(Params<T> gradients, double limit) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(gradients);
         if (!(limit >= 0)) throw new ArgumentOutOfRangeException(nameof(limit), limit, "Clip.ByValue: limit must be ≥ 0.");
+        OptimizerSlots.RequireFinite(gradients, "Clip.ByValue");
         T high = T.CreateChecked(limit);
         return new ClipResult<T>(gradients.Map(g => Tensor.Clamp(g, -high, high)), GlobalNorm(gradients));
     }

@@ -21,6 +21,24 @@ internal static class OptimizerSlots
         foreach (var (name, parameter) in parameters)
             if (gradients[name].Shape != parameter.Shape)
                 throw new ArgumentException($"{operation}: the gradient of '{name}' has shape {gradients[name].Shape}, the parameter {parameter.Shape}.");
+        RequireFinite(gradients, operation);
+    }
+
+    /// <summary>
+    /// Throws at the first NaN or infinity in a gradient, naming the parameter, the index and the value: once one
+    /// reaches an update it spreads to every parameter and to the optimizer state, silently.
+    /// </summary>
+    public static void RequireFinite<T>(Params<T> gradients, string operation) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var (name, gradient) in gradients)
+        {
+            int at = gradient.Value.FirstNonFinite();
+            if (at >= 0)
+                throw new ArgumentException(
+                    $"{operation}: the gradient of '{name}' is {gradient.Value.Span[at]} at {gradient.Value.FormatIndex(at)}. " +
+                    "A NaN or infinite gradient would corrupt the parameters and the optimizer state; look for its source in the " +
+                    "loss (e.g. the log of 0) or the inputs.");
+        }
     }
 
     /// <summary>

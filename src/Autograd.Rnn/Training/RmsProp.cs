@@ -38,7 +38,7 @@ public static class RmsProp
     /// <param name="gradients">∂loss/∂θ with the same names and shapes.</param>
     /// <param name="state">The state from <see cref="Init{T}"/> or the previous step.</param>
     /// <param name="options">Hyper-parameters; <see cref="RmsPropOptions.Default"/> when null.</param>
-    /// <exception cref="ArgumentException">Names or shapes disagree, or the options are invalid.</exception>
+    /// <exception cref="ArgumentException">Names or shapes disagree, a gradient holds a NaN or an infinity, or the options are invalid.</exception>
     public static OptimizerStep<T, RmsPropState<T>> Step<T>(Params<T> parameters, Params<T> gradients, RmsPropState<T> state,
         RmsPropOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -29,7 +29,7 @@ public static class Sgd
     /// <param name="gradients">∂loss/∂θ with the same names and shapes (what <see cref="Grad.ValueAndGrad{T}(Func{Params{T}, Tensor{T}}, Params{T})"/> returns).</param>
     /// <param name="state">The state from <see cref="Init{T}"/> or the previous step.</param>
     /// <param name="options">Hyper-parameters; <see cref="SgdOptions.Default"/> when null.</param>
-    /// <exception cref="ArgumentException">Names or shapes disagree, or the options are invalid.</exception>
+    /// <exception cref="ArgumentException">Names or shapes disagree, a gradient holds a NaN or an infinity, or the options are invalid.</exception>
     public static OptimizerStep<T, SgdState<T>> Step<T>(Params<T> parameters, Params<T> gradients, SgdState<T> state, SgdOptions? options = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
