@@ -33,6 +33,11 @@ internal static class Backward
                         target.AddSlice(slice, g);
                         continue;
                     }
+                    if (node.RowContraction?.Invoke(g, i) is var (left, right))
+                    {
+                        target.AddRowContraction(left, right);
+                        continue;
+                    }
                     var contribution = node.Vjp!(g, i);
                     if (contribution.Shape != input.Shape)
                         throw new InvalidOperationException(
@@ -92,13 +97,29 @@ internal static class Backward
     {
         private Tensor<T>? dense = dense;
         private List<(NarrowSlice Slice, Tensor<T> Piece)>? slices;
+        private List<Tensor<T>>? lefts, rights;
 
         public void Add(Tensor<T> contribution) => dense = dense is null ? contribution : dense + contribution;
 
         public void AddSlice(NarrowSlice slice, Tensor<T> piece) => (slices ??= []).Add((slice, piece));
 
+        public void AddRowContraction(Tensor<T> left, Tensor<T> right)
+        {
+            (lefts ??= []).Add(left);
+            (rights ??= []).Add(right);
+        }
+
         public Tensor<T> Total()
         {
+            if (lefts is not null)
+            {
+                // One product over all the stacked rows: at every time step a weight's gradient is a thin product
+                // (k = batch); summing them one by one would write the whole weight-sized result once per step.
+                var left = lefts.Count == 1 ? lefts[0] : Tensor.Concat(lefts.ToArray(), 0);
+                var right = rights!.Count == 1 ? rights[0] : Tensor.Concat(rights.ToArray(), 0);
+                Add(Tensor.MatMulTransposeA(left, right));
+                lefts = rights = null;
+            }
             if (slices is not null)
             {
                 foreach (var group in slices.GroupBy(s => s.Slice.Axis))

@@ -9,15 +9,26 @@ namespace Autograd.Rnn;
 internal delegate Tensor<T> VjpRule<T>(Tensor<T> outputCotangent, int inputIndex) where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
+/// For an input whose cotangent is a product Lᵀ·R that contracts over rows (a weight's gradient in a matrix product):
+/// the two factors, so that the backward sweep can sum all such contributions to one tensor as one product of the
+/// row-stacked factors — Σₜ Lₜᵀ·Rₜ = [L₁; …; Lₙ]ᵀ·[R₁; …; Rₙ] — instead of one product and one addition per use.
+/// Null for inputs whose cotangent has another form.
+/// </summary>
+internal delegate (Tensor<T> Left, Tensor<T> Right)? RowContractionRule<T>(Tensor<T> outputCotangent, int inputIndex)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>
 /// One immutable vertex of a computation graph at one differentiation level (<see cref="Tag"/>).
 /// A leaf has no inputs; an op node lists the inputs that were traced at the same level (null for inputs that
 /// are constants at this level) and the rule that sends cotangents to them.
 /// </summary>
 internal sealed class Node<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    internal Node(long tag, string operation, Tensor<T>?[] inputs, VjpRule<T>? vjp, NarrowSlice? slice = null)
+    internal Node(long tag, string operation, Tensor<T>?[] inputs, VjpRule<T>? vjp, NarrowSlice? slice = null,
+        RowContractionRule<T>? rowContraction = null)
     {
         Slice = slice;
+        RowContraction = rowContraction;
         Tag = tag;
         Operation = operation;
         Inputs = inputs;
@@ -41,6 +52,9 @@ internal sealed class Node<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// cotangents of all slices of that input and joins them once, rather than padding each to the input's full size.
     /// </summary>
     public NarrowSlice? Slice { get; }
+
+    /// <summary>When set: the factors of inputs whose cotangent is a row contraction (see <see cref="RowContractionRule{T}"/>).</summary>
+    public RowContractionRule<T>? RowContraction { get; }
 }
 
 /// <summary>Positions [Start, Start + Length) along Axis (normalized).</summary>

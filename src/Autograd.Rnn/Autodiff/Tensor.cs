@@ -55,8 +55,8 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     internal static Tensor<T> Leaf(Tensor<T> primal, long tag) => new(primal, new Node<T>(tag, "leaf", [], null));
 
     internal static Tensor<T> Record(Tensor<T> primalResult, long tag, string operation, Tensor<T>?[] inputs, VjpRule<T> vjp,
-        NarrowSlice? slice = null) =>
-        new(primalResult, new Node<T>(tag, operation, inputs, vjp, slice));
+        NarrowSlice? slice = null, RowContractionRule<T>? rowContraction = null) =>
+        new(primalResult, new Node<T>(tag, operation, inputs, vjp, slice, rowContraction));
 
     /// <summary>The dimensions.</summary>
     public Shape Shape => Value.Shape;

@@ -30,7 +30,8 @@ internal static class Trace
         Tensor<T> b,
         Func<NdArray<T>, NdArray<T>, NdArray<T>> kernel,
         Func<Tensor<T>, Tensor<T>, Tensor<T>> self,
-        BinaryVjp<T> vjp)
+        BinaryVjp<T> vjp,
+        BinaryRowContraction<T>? rowContraction = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long tag = Math.Max(a.Tag, b.Tag);
@@ -40,7 +41,8 @@ internal static class Trace
         var y = self(aPrimal, bPrimal);
         return Tensor<T>.Record(y, tag, operation,
             [a.Tag == tag ? a : null, b.Tag == tag ? b : null],
-            (g, i) => vjp(aPrimal, bPrimal, y, g, i));
+            (g, i) => vjp(aPrimal, bPrimal, y, g, i),
+            rowContraction: rowContraction is null ? null : (g, i) => rowContraction(aPrimal, bPrimal, g, i));
     }
 
     public static Tensor<T> Nary<T>(
@@ -73,6 +75,10 @@ internal static class Trace
 
 /// <summary>The cotangent of input <paramref name="inputIndex"/> (0 for a, 1 for b) given the output cotangent <paramref name="g"/>.</summary>
 internal delegate Tensor<T> BinaryVjp<T>(Tensor<T> a, Tensor<T> b, Tensor<T> y, Tensor<T> g, int inputIndex)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>The factors (L, R) with cotangent Lᵀ·R for input <paramref name="inputIndex"/>, or null when it has another form.</summary>
+internal delegate (Tensor<T> Left, Tensor<T> Right)? BinaryRowContraction<T>(Tensor<T> a, Tensor<T> b, Tensor<T> g, int inputIndex)
     where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>The cotangent of input <paramref name="inputIndex"/> given the output cotangent <paramref name="g"/>.</summary>

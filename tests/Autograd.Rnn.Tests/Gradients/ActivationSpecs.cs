@@ -11,6 +11,8 @@ public static class ActivationSpecs
 {
     private static Gen<OpCase> Unary { get; } = Generators.AnyDims().Select(d => new OpCase([d], 0));
 
+    private static Gen<OpCase> Pair { get; } = Generators.BroadcastPair().Select(p => new OpCase(p, 0));
+
     // The argument picks one entry of a table of constants (an exponent, a pair of bounds).
     private static Gen<OpCase> UnaryWithChoice(int choices) =>
         from d in Generators.AnyDims()
@@ -53,6 +55,9 @@ public static class ActivationSpecs
     public static IEnumerable<OpSpec> All =>
     [
         new("Sigmoid", typeof(SigmoidOp), Unary, (x, _) => Tensor.Sigmoid(x[0])),
+        // The fused backward products of σ and tanh are ops of their own; their VJPs carry second derivatives.
+        new("SigmoidGradient (σ's backward product)", typeof(SigmoidGradientOp), Pair, (x, _) => SigmoidGradientOp.Apply(x[0], x[1])),
+        new("TanhGradient (tanh's backward product)", typeof(TanhGradientOp), Pair, (x, _) => TanhGradientOp.Apply(x[0], x[1])),
         new("Relu", typeof(ReluOp), Unary, (x, _) => Tensor.Relu(x[0]), Domain.AwayFromZero),
         new("Softplus", typeof(SoftplusOp), Unary, (x, _) => Tensor.Softplus(x[0])),
         new("Sqrt", typeof(SqrtOp), Unary, (x, _) => Tensor.Sqrt(x[0]), Domain.Positive),

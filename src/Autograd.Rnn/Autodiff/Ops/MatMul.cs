@@ -7,6 +7,8 @@ namespace Autograd.Rnn;
 /// The matrix product op(a)·op(b) of 2-D tensors, where op transposes a (Aᵀ·B) or b (A·Bᵀ) without materialising
 /// the transpose. The VJP of each of the three forms is written with the other forms, so it stays within them:
 /// for C = A·B, dA = G·Bᵀ and dB = Aᵀ·G; for C = A·Bᵀ, dA = G·B and dB = Gᵀ·A; for C = Aᵀ·B, dA = B·Gᵀ and dB = A·G.
+/// The two right-hand gradients of the first forms (Aᵀ·G and Gᵀ·A) contract over rows, so the backward sweep may sum a
+/// weight's gradients from every time step as one product of stacked factors (see <see cref="RowContractionRule{T}"/>).
 /// </summary>
 internal static class MatMulOp
 {
@@ -24,6 +26,12 @@ internal static class MatMulOp
                 (false, true, _) => Apply(g, a, true, false),
                 (true, false, 0) => Apply(b, g, false, true),
                 _ => Apply(a, g, false, false),
+            },
+            (a, b, g, i) => (transposeA, transposeB, i) switch
+            {
+                (false, false, 1) => (a, g),
+                (false, true, 1) => (g, a),
+                _ => null,
             });
     }
 

@@ -10,7 +10,7 @@ internal static class SigmoidOp
         Trace.Unary("Sigmoid", x,
             static v => Elementwise.Unary<T, SigmoidOperator<T>>(v),
             Apply,
-            static (_, y, g) => g * y * (T.One - y));
+            static (_, y, g) => SigmoidGradientOp.Apply(y, g));
 }
 
 public static partial class Tensor

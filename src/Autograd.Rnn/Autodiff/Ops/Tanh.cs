@@ -10,7 +10,7 @@ internal static class TanhOp
         Trace.Unary("Tanh", x,
             static v => Elementwise.Unary<T, TanhOperator<T>>(v),
             Apply,
-            static (_, y, g) => g * (T.One - y * y));
+            static (_, y, g) => TanhGradientOp.Apply(y, g));
 }
 
 public static partial class Tensor
