@@ -3,12 +3,15 @@ using System.Numerics;
 namespace Autograd.Rnn;
 
 /// <summary>
-/// The plain immutable n-d value below the graph: a row-major, contiguous buffer plus its <see cref="Shape"/>.
-/// The buffer is owned by this value and never written after construction.
+/// The plain immutable n-d value below the graph: a row-major, contiguous run of a buffer plus its <see cref="Shape"/>.
+/// Buffers are never written after construction, so values may share one: a reshape shares all of it, and a slice
+/// that is contiguous in its parent (a run of leading-axis positions, such as one time step of a sequence) is a view
+/// of the parent's buffer instead of a copy.
 /// </summary>
 internal sealed class NdArray<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[] data;
+    private readonly int offset;
 
     /// <summary>Takes ownership of <paramref name="data"/>: the caller must not write to it afterwards.</summary>
     internal NdArray(T[] data, Shape shape)
@@ -19,16 +22,28 @@ internal sealed class NdArray<T> where T : unmanaged, IFloatingPointIeee754<T>
         Shape = shape;
     }
 
+    private NdArray(T[] data, int offset, Shape shape)
+    {
+        this.data = data;
+        this.offset = offset;
+        Shape = shape;
+    }
+
     public Shape Shape { get; }
 
-    public int Size => data.Length;
+    public int Size => Shape.Size;
 
-    public ReadOnlySpan<T> Span => data;
+    public ReadOnlySpan<T> Span => new(data, offset, Shape.Size);
 
-    /// <summary>The buffer itself, for kernels that read it; never written.</summary>
-    internal T[] Buffer => data;
+    public T[] ToArray() => Span.ToArray();
 
-    public T[] ToArray() => (T[])data.Clone();
+    /// <summary>The <paramref name="shape"/>.Size elements from flat position <paramref name="start"/>, sharing this buffer.</summary>
+    public NdArray<T> View(int start, Shape shape)
+    {
+        if (start < 0 || start > Size - shape.Size)
+            throw new ArgumentOutOfRangeException(nameof(start), $"Tensor view: {shape.Size} elements from {start} exceed the {Size} of shape {Shape}.");
+        return new NdArray<T>(data, offset + start, shape);
+    }
 
     public static NdArray<T> Full(Shape shape, T value)
     {
@@ -41,18 +56,19 @@ internal sealed class NdArray<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public static NdArray<T> Scalar(T value) => new([value], Shape.Scalar);
 
-    public NdArray<T> Reshape(Shape shape) => new(data, shape);
+    public NdArray<T> Reshape(Shape shape) => new(data, offset, shape);
 
-    public T this[ReadOnlySpan<int> index] => data[FlatIndex(index)];
+    public T this[ReadOnlySpan<int> index] => data[offset + FlatIndex(index)];
 
     /// <summary>The flat index of the first NaN or infinity, or −1 when every element is finite.</summary>
     public int FirstNonFinite()
     {
         // One vectorised sum answers "all finite?" in the common case; only a non-finite sum (a NaN or an infinity,
         // or finite values overflowing) needs the element scan.
-        if (T.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum<T>(data))) return -1;
-        for (int i = 0; i < data.Length; i++)
-            if (!T.IsFinite(data[i])) return i;
+        var span = Span;
+        if (T.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(span))) return -1;
+        for (int i = 0; i < span.Length; i++)
+            if (!T.IsFinite(span[i])) return i;
         return -1;
     }
 

@@ -20,6 +20,25 @@ public class StructuralForwardTests
         Assert.Equal(values, actual.ToArray());
     }
 
+    // ---- slices that share their parent's buffer ----
+
+    [Fact]
+    public void Leading_axis_slices_of_slices_read_the_right_elements()
+    {
+        // Range(4, 3, 2)[t, b, f] = 6t + 2b + f; a leading-axis slice is a view of the parent's buffer at an offset.
+        var x = Range(4, 3, 2);
+        var steps = Tensor.Unstack(x, 0);
+        AssertTensor(steps[2], [3, 2], [12, 13, 14, 15, 16, 17]);
+        var middle = Tensor.Narrow(x, 0, 1, 2);               // view at offset 6
+        var inner = Tensor.Narrow(middle, 0, 1, 1);           // view of a view: offset 12
+        AssertTensor(inner.Reshape(3, 2), [3, 2], [12, 13, 14, 15, 16, 17]);
+        AssertTensor(Tensor.Narrow(inner.Reshape(3, 2), 0, 2, 1), [1, 2], [16, 17]);
+        AssertTensor(Tensor.Narrow(inner.Reshape(3, 2), 1, 1, 1), [3, 1], [13, 15, 17]); // a strided slice still copies
+        Assert.Equal(17.0, inner[0, 2, 1]);
+        AssertTensor(steps[3] + steps[0], [3, 2], [18, 20, 22, 24, 26, 28]);
+        Assert.Equal(x.ToArray(), Range(4, 3, 2).ToArray()); // the parent is untouched
+    }
+
     // ---- transpose and permute ----
 
     [Fact]
