@@ -5,12 +5,12 @@
 //   dotnet run -c Release --project tests/Autograd.Rnn.Benchmarks -- --filter '*Gemm*' --job short
 //   dotnet run -c Release --project tests/Autograd.Rnn.Benchmarks -- --smoke                   CI: every body, smallest size, seconds
 //
-// Groups (select with --filter on Namespace.Class.Method, or --anyCategories Gemm|FmaPeak|Lstm|Gru|Rnn|Peephole|Fwd|FwdBwd):
+// Groups (select with --filter on Namespace.Class.Method, or --anyCategories Gemm|FmaPeak|Lstm|Gru|Rnn|LstmScaling|Peephole|CharRnn|Fwd|FwdBwd):
 //   GemmSquareBenchmarks, GemmRecurrentShapeBenchmarks, FmaPeakBenchmarks   Gemm/
 //   LstmBenchmarks, GruBenchmarks, RnnBenchmarks                            Recurrent/RecurrentBenchmarks.cs
 //   PeepholeLstmBenchmarks (a user's custom cell vs our built-in LSTM)      Recurrent/PeepholeLstmBenchmarks.cs
-//   CharRnn training step (forward, backward, clip, Adam; issue 4): to be added as Training/CharRnnStepBenchmarks.cs
-//   once examples/CharRnn exists — it needs no registration here, BenchmarkSwitcher finds every class.
+//   LstmScalingBenchmarks (cost against steps, batch and hidden size)     Recurrent/RecurrentBenchmarks.cs
+//   CharRnnStepBenchmarks (one CharRnn training step: forward, backward, clip, Adam)   Training/CharRnnStepBenchmarks.cs
 //
 // Options of this program (everything else goes to BenchmarkDotNet, e.g. --filter, --anyCategories, --list flat):
 //   --threads 1,2         thread counts to run, one BenchmarkDotNet job (one process) each; default 1,2

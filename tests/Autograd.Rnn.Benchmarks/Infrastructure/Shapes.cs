@@ -26,6 +26,14 @@ public static class Shapes
         new(64, 50, 256, 512),
     ];
 
+    /// <summary>One size varied at a time around (32, 50, 64, 128): steps 25…400, batch 1…128, hidden 32…512.</summary>
+    public static IEnumerable<RnnShape> Scaling { get; } =
+    [
+        .. new[] { 25, 50, 100, 200, 400 }.Select(t => new RnnShape(32, t, 64, 128)),
+        .. new[] { 1, 8, 128 }.Select(b => new RnnShape(b, 50, 64, 128)),
+        .. new[] { 32, 64, 256, 512 }.Select(h => new RnnShape(32, 50, 64, h)),
+    ];
+
     /// <summary>
     /// The products inside an LSTM of each recurrent size: one step's input projection batch × input → 4·hidden
     /// (what a per-step cell multiplies), one step's recurrent product batch × hidden → 4·hidden, and the input

@@ -23,7 +23,8 @@ public abstract class RecurrentBenchmarks
     [ParamsSource(nameof(Shapes))]
     public RnnShape Shape { get; set; } = null!;
 
-    public static IEnumerable<RnnShape> Shapes => Benchmarks.Shapes.Recurrent;
+    /// <summary>The sizes to run: issue 4's four, unless a subclass measures another series.</summary>
+    public virtual IEnumerable<RnnShape> Shapes => Benchmarks.Shapes.Recurrent;
 
     private RecurrentLayer<float> layer = null!;
     private Params<float> parameters = null!;
@@ -209,4 +210,17 @@ public class GruBenchmarks : RecurrentBenchmarks
 public class RnnBenchmarks : RecurrentBenchmarks
 {
     protected override RecurrentKind Kind => RecurrentKind.Rnn;
+}
+
+/// <summary>
+/// How the LSTM's cost grows with one size at a time around (B, T, I, H) = (32, 50, 64, 128): steps T = 25…400
+/// (issue 4: linear in T, no hidden quadratic cost in graph walking), batch B = 1…128 and hidden H = 32…512.
+/// Run its FwdBwd rows: <c>--filter '*LstmScaling*FwdBwd*'</c>.
+/// </summary>
+[BenchmarkCategory("LstmScaling")]
+public class LstmScalingBenchmarks : RecurrentBenchmarks
+{
+    protected override RecurrentKind Kind => RecurrentKind.Lstm;
+
+    public override IEnumerable<RnnShape> Shapes => Benchmarks.Shapes.Scaling;
 }
