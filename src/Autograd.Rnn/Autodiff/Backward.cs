@@ -98,19 +98,44 @@ internal static class Backward
         private Tensor<T>? dense = dense;
         private List<(NarrowSlice Slice, Tensor<T> Piece)>? slices;
         private List<Tensor<T>>? lefts, rights;
+        private T[]? productSum;
 
         public void Add(Tensor<T> contribution) => dense = dense is null ? contribution : dense + contribution;
 
         public void AddSlice(NarrowSlice slice, Tensor<T> piece) => (slices ??= []).Add((slice, piece));
 
+        /// <summary>
+        /// Adds leftᵀ·right. When both factors are constants — the backward pass is not itself being differentiated —
+        /// the product is accumulated into a buffer that only this cotangent has seen, with the GEMM adding into it:
+        /// no per-step result, no stacked copy of the factors. Nobody can observe the buffer until <see cref="Total"/>
+        /// hands it out, after which it is never written again. Traced factors take the public-op path, so gradients
+        /// of gradients still see every operation.
+        /// </summary>
         public void AddRowContraction(Tensor<T> left, Tensor<T> right)
         {
-            (lefts ??= []).Add(left);
-            (rights ??= []).Add(right);
+            if (left.IsTraced || right.IsTraced)
+            {
+                (lefts ??= []).Add(left);
+                (rights ??= []).Add(right);
+                return;
+            }
+            int rows = left.Shape[0], m = left.Shape[1], n = right.Shape[1];
+            if (left.Rank != 2 || right.Rank != 2 || right.Shape[0] != rows || shape.Rank != 2 || shape[0] != m || shape[1] != n)
+                throw new InvalidOperationException(
+                    $"Backward: row-contraction factors {left.Shape} and {right.Shape} do not give the cotangent shape {shape}.");
+            bool first = productSum is null;
+            productSum ??= GC.AllocateUninitializedArray<T>(m * n);
+            Kernels.Gemm.Multiply(left.Value.Span, right.Value.Span, productSum, m, n, rows, transposeA: true, transposeB: false,
+                accumulate: !first);
         }
 
         public Tensor<T> Total()
         {
+            if (productSum is not null)
+            {
+                Add(new Tensor<T>(new NdArray<T>(productSum, shape)));
+                productSum = null;
+            }
             if (lefts is not null)
             {
                 // One product over all the stacked rows: at every time step a weight's gradient is a thin product

@@ -16,10 +16,12 @@ internal static unsafe class Gemm
     private const long ParallelThreshold = 1L << 21;
 
     /// <summary>
-    /// c[m,n] = op(a)·op(b), overwriting c. a is [m,k] row-major, or [k,m] when <paramref name="transposeA"/>;
-    /// b is [k,n], or [n,k] when <paramref name="transposeB"/>. Both transposed at once is not supported.
+    /// c[m,n] = op(a)·op(b), overwriting c — or, with <paramref name="accumulate"/>, c[m,n] += op(a)·op(b). a is [m,k]
+    /// row-major, or [k,m] when <paramref name="transposeA"/>; b is [k,n], or [n,k] when <paramref name="transposeB"/>.
+    /// Both transposed at once is not supported.
     /// </summary>
-    public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool transposeA, bool transposeB)
+    public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool transposeA, bool transposeB,
+        bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (transposeA && transposeB)
@@ -34,7 +36,7 @@ internal static unsafe class Gemm
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
-            c[..(m * n)].Clear();
+            if (!accumulate) c[..(m * n)].Clear();
             return;
         }
 
@@ -43,12 +45,12 @@ internal static unsafe class Gemm
             // A transposed operand is the same memory read with swapped strides; packing absorbs the difference.
             var am = transposeA ? new StridedMatrix<T>(pa, 1, m) : new StridedMatrix<T>(pa, k, 1);
             var bm = transposeB ? new StridedMatrix<T>(pb, 1, k) : new StridedMatrix<T>(pb, n, 1);
-            if (transposeB && GemmDot<T>.Applies(m))
+            if (transposeB && !accumulate && GemmDot<T>.Applies(m))
                 GemmDot<T>.Run(pa, pb, pc, m, n, k);
             else if ((long)m * n * k < ParallelThreshold || Environment.ProcessorCount == 1)
-                GemmBlocked<T>.Run(am, bm, pc, n, m, n, k);
+                GemmBlocked<T>.Run(am, bm, pc, n, m, n, k, accumulate);
             else
-                RunParallel(am, bm, pc, m, n, k);
+                RunParallel(am, bm, pc, m, n, k, accumulate);
         }
     }
 
@@ -57,7 +59,7 @@ internal static unsafe class Gemm
     /// and runs the serial blocked GEMM on each. Work is split over m or n only, never over k, and every element
     /// is computed by the same tile arithmetic wherever it lands, so results do not depend on the thread count.
     /// </summary>
-    private static void RunParallel<T>(StridedMatrix<T> a, StridedMatrix<T> b, T* c, int m, int n, int k)
+    private static void RunParallel<T>(StridedMatrix<T> a, StridedMatrix<T> b, T* c, int m, int n, int k, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int mr = GemmMicroKernel<T>.MR, nr = GemmMicroKernel<T>.NR;
@@ -67,16 +69,17 @@ internal static unsafe class Gemm
         int parts = Math.Min(Environment.ProcessorCount, tiles);
         if (parts <= 1)
         {
-            GemmBlocked<T>.Run(a, b, c, n, m, n, k);
+            GemmBlocked<T>.Run(a, b, c, n, m, n, k, accumulate);
             return;
         }
         int chunk = (tiles + parts - 1) / parts * granule;
         parts = (length + chunk - 1) / chunk;
-        var job = new ParallelJob<T>(a, b, c, m, n, k, splitRows, chunk);
+        var job = new ParallelJob<T>(a, b, c, m, n, k, splitRows, chunk, accumulate);
         Parallel.For(0, parts, job.Run);
     }
 
-    private sealed class ParallelJob<T>(StridedMatrix<T> a, StridedMatrix<T> b, T* c, int m, int n, int k, bool splitRows, int chunk)
+    private sealed class ParallelJob<T>(StridedMatrix<T> a, StridedMatrix<T> b, T* c, int m, int n, int k, bool splitRows, int chunk,
+        bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public void Run(int part)
@@ -86,13 +89,13 @@ internal static unsafe class Gemm
             {
                 int rows = Math.Min(chunk, m - start);
                 var rowsOfA = new StridedMatrix<T>(a.At(start, 0), a.RowStride, a.ColumnStride);
-                GemmBlocked<T>.Run(rowsOfA, b, c + (nint)start * n, n, rows, n, k);
+                GemmBlocked<T>.Run(rowsOfA, b, c + (nint)start * n, n, rows, n, k, accumulate);
             }
             else
             {
                 int columns = Math.Min(chunk, n - start);
                 var columnsOfB = new StridedMatrix<T>(b.At(0, start), b.RowStride, b.ColumnStride);
-                GemmBlocked<T>.Run(a, columnsOfB, c + start, n, m, columns, k);
+                GemmBlocked<T>.Run(a, columnsOfB, c + start, n, m, columns, k, accumulate);
             }
         }
     }

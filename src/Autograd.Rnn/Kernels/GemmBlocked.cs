@@ -29,9 +29,12 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, IFloatingPointI
     /// </summary>
     public const int UnpackedBMaxRows = 64;
 
-    /// <summary>c[0..m, 0..n] (row stride ldc) = A·B for the m×k matrix A and k×n matrix B; k ≥ 1.</summary>
+    /// <summary>
+    /// c[0..m, 0..n] (row stride ldc) = A·B — or += A·B with <paramref name="accumulateIntoC"/> — for the m×k matrix A
+    /// and k×n matrix B; k ≥ 1.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    public static void Run(StridedMatrix<T> a, StridedMatrix<T> b, T* c, nint ldc, int m, int n, int k)
+    public static void Run(StridedMatrix<T> a, StridedMatrix<T> b, T* c, nint ldc, int m, int n, int k, bool accumulateIntoC = false)
     {
         int mr = GemmMicroKernel<T>.MR, nr = GemmMicroKernel<T>.NR;
         int kcMax = Math.Min(KC, k);
@@ -50,7 +53,7 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, IFloatingPointI
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
-                bool accumulate = pc > 0;
+                bool accumulate = pc > 0 || accumulateIntoC;
                 if (packB)
                     GemmPacking<T>.PackB(b, pc, jc, kc, nc, nr, packedB);
                 else if (fullColumns < nc)

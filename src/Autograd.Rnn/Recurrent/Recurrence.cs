@@ -46,11 +46,7 @@ public static class Recurrence
         var (steps, batch) = Validate(cell, initialState, inputs, lengths);
         int features = inputs.Shape[2];
 
-        // The input-only part of every step as one matrix product over [time·batch, features].
-        var projected = cell.InputProjection is null
-            ? inputs
-            : cell.InputProjection(parameters, inputs.Reshape(steps * batch, features)).Reshape(steps, batch, -1);
-        var stepInputs = Tensor.Unstack(projected, 0);
+        var stepInputs = ProjectInputs(cell, parameters, inputs);
 
         var outputs = new Tensor<T>[steps];
         var states = new RecurrentState<T>[steps];
@@ -93,6 +89,35 @@ public static class Recurrence
         var wrapped = new Cell<T>("custom", (p, state, x) => RecurrentState<T>.Of(cell(p, state.Hidden, x)),
             (_, _, _) => throw new InvalidOperationException("Scan: a cell given as a function has no initialiser; create its parameters yourself."));
         return Scan(wrapped, parameters, RecurrentState<T>.Of(initialHidden), inputs, lengths, reverse);
+    }
+
+    /// <summary>
+    /// At most this many elements per block of projected steps (1 MB of float): arrays of 4 MB and more go to the
+    /// large-object heap, where, allocated every training step, each can cost a full (gen-2) collection.
+    /// </summary>
+    private const int ProjectionBlockElements = 1 << 18;
+
+    /// <summary>
+    /// The input-only part of every step, as matrix products over blocks of consecutive steps
+    /// ([steps·batch, features] each) instead of one per step, then split into steps (views, not copies).
+    /// </summary>
+    private static Tensor<T>[] ProjectInputs<T>(Cell<T> cell, Params<T> parameters, Tensor<T> inputs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (cell.InputProjection is null) return Tensor.Unstack(inputs, 0);
+        int steps = inputs.Shape[0], batch = inputs.Shape[1], features = inputs.Shape[2];
+        var result = new Tensor<T>[steps];
+        int blockSteps = 1; // the first block is one step, which tells the projection's width
+        for (int start = 0; start < steps;)
+        {
+            int count = Math.Min(blockSteps, steps - start);
+            var block = Tensor.Narrow(inputs, 0, start, count).Reshape(count * batch, features);
+            var projected = cell.InputProjection(parameters, block);
+            Tensor.Unstack(projected.Reshape(count, batch, -1), 0).CopyTo(result, start);
+            blockSteps = Math.Max(1, ProjectionBlockElements / Math.Max(1, projected.Size / count));
+            start += count;
+        }
+        return result;
     }
 
     private static (int Steps, int Batch) Validate<T>(Cell<T> cell, RecurrentState<T> initialState, Tensor<T> inputs, int[]? lengths)

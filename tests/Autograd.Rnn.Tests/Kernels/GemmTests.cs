@@ -70,6 +70,27 @@ public class GemmTests
         CheckAgainstReference<double>(1 + n % 80, 1 + k % 80, 1 + m % 80, shapeLayout, seed);
     }
 
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void Accumulating_adds_the_product_to_what_c_holds(Layout layout)
+    {
+        // Small, dot-product (m ≤ 4 with A·Bᵀ), k crossing a slice, and multithreaded shapes.
+        foreach (var (m, n, k) in new[] { (5, 7, 3), (3, 70, 40), (33, 65, 300), (257, 129, 300), (1024, 256, 32) })
+        {
+            float[] a = Random<float>(m * k, m), b = Random<float>(k * n, n), start = Random<float>(m * n, k);
+            var product = Multiply(a, b, m, n, k, layout);
+            var c = (float[])start.Clone();
+            Gemm.Multiply<float>(a, b, c, m, n, k, layout == Layout.AtB, layout == Layout.ABt, accumulate: true);
+            for (int i = 0; i < c.Length; i++)
+                Assert.True(Math.Abs(c[i] - (start[i] + product[i])) <= 1e-5f * (1 + Math.Abs(start[i]) + Math.Abs(product[i])),
+                    $"{layout} m={m} n={n} k={k}: c[{i}] = {c[i]}, expected {start[i]} + {product[i]}");
+        }
+        var untouched = Random<double>(6, 1);
+        var copy = (double[])untouched.Clone();
+        Gemm.Multiply<double>([], [], untouched, 2, 3, 0, layout == Layout.AtB, layout == Layout.ABt, accumulate: true);
+        Assert.Equal(copy, untouched); // adding an empty sum changes nothing
+    }
+
     [Fact]
     public void Transposing_both_operands_throws()
     {
