@@ -147,30 +147,41 @@ internal static class Backward
             }
             if (slices is not null)
             {
-                foreach (var group in slices.GroupBy(s => s.Slice.Axis))
-                    Add(Join(group.Key, group.ToList()));
+                // Sorted by axis, then position: each axis's slices form one run, and a slice taken twice is adjacent
+                // to itself. (No LINQ here: this runs once per sliced node, i.e. once per time step.)
+                slices.Sort(static (a, b) => a.Slice.Axis != b.Slice.Axis ? a.Slice.Axis.CompareTo(b.Slice.Axis)
+                    : a.Slice.Start != b.Slice.Start ? a.Slice.Start.CompareTo(b.Slice.Start) : a.Slice.Length.CompareTo(b.Slice.Length));
+                for (int first = 0; first < slices.Count;)
+                {
+                    int end = first + 1;
+                    while (end < slices.Count && slices[end].Slice.Axis == slices[first].Slice.Axis) end++;
+                    Add(Join(slices[first].Slice.Axis, slices, first, end));
+                    first = end;
+                }
                 slices = null;
             }
             return dense ?? Tensor.Zeros<T>(shape.ToArray());
         }
 
-        private Tensor<T> Join(int axis, List<(NarrowSlice Slice, Tensor<T> Piece)> pieces)
+        // Joins slices[first..end) (one axis, sorted by position) into a cotangent of the whole shape.
+        private Tensor<T> Join(int axis, List<(NarrowSlice Slice, Tensor<T> Piece)> sorted, int first, int end)
         {
             // The same slice taken twice: its cotangents add.
-            var merged = new List<(NarrowSlice Slice, Tensor<T> Piece)>();
-            foreach (var group in pieces.GroupBy(p => p.Slice))
+            var merged = new List<(NarrowSlice Slice, Tensor<T> Piece)>(end - first);
+            for (int i = first; i < end; i++)
             {
-                Tensor<T>? sum = null;
-                foreach (var (_, piece) in group) sum = sum is null ? piece : sum + piece;
-                merged.Add((group.Key, sum!));
+                if (merged.Count > 0 && merged[^1].Slice == sorted[i].Slice)
+                    merged[^1] = (sorted[i].Slice, merged[^1].Piece + sorted[i].Piece);
+                else
+                    merged.Add(sorted[i]);
             }
-            merged.Sort((a, b) => a.Slice.Start.CompareTo(b.Slice.Start));
             int size = shape.Span[axis];
             for (int i = 1; i < merged.Count; i++)
                 if (merged[i].Slice.Start < merged[i - 1].Slice.Start + merged[i - 1].Slice.Length)
                     return PadAndSum(axis, size, merged); // overlapping slices cannot be laid side by side
 
-            var parts = new List<Tensor<T>>();
+            if (merged.Count == 1 && merged[0].Slice.Start == 0 && merged[0].Slice.Length == size) return merged[0].Piece;
+            var parts = new List<Tensor<T>>(2 * merged.Count + 1);
             int position = 0;
             foreach (var (slice, piece) in merged)
             {

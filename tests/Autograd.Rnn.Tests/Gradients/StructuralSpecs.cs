@@ -49,6 +49,10 @@ public static class StructuralSpecs
             select new OpCase(Enumerable.Repeat(d, n).ToArray(), axis),
             (x, axis) => Tensor.Stack(x, axis)),
         new("Unstack", typeof(NarrowOp), AxisCases(1, 3), (x, axis) => Weighted(Tensor.Unstack(x[0], axis))),
+        // The backward sweep joins the cotangents of a tensor's slices: here one slice taken twice, slices with a gap
+        // between them, overlapping ones (for few rows), and slices along a second axis, all of one tensor.
+        new("Slices of one tensor: repeated, gapped, overlapping, two axes", typeof(NarrowOp),
+            Generators.Dims(2).Select(d => new OpCase([d], 0)), (x, _) => MixedSlices(x[0])),
         new("GatherRows", typeof(GatherRowsOp), Generators.Dims(2).SelectMany(d => IndexSeed.Select(s => new OpCase([d], s))),
             (x, seed) => Tensor.GatherRows(x[0], Indices(seed, x[0].Shape[0], out _))),
         new("GatherRows with index shape", typeof(GatherRowsOp),
@@ -92,6 +96,18 @@ public static class StructuralSpecs
         select new OpCase([d], axis);
 
     // A different weight per piece, so a VJP that sends a piece's cotangent to the wrong place is seen.
+    private static Tensor<double> MixedSlices(Tensor<double> x)
+    {
+        int rows = x.Shape[0], columns = x.Shape[1], band = Math.Min(2, rows);
+        var top = Tensor.Narrow(x, 0, 0, 1);
+        var topAgain = Tensor.Narrow(x, 0, 0, 1);
+        var bottom = Tensor.Narrow(x, 0, rows - band, band);
+        var firstColumn = Tensor.Narrow(x, 1, 0, 1);
+        var lastColumn = Tensor.Narrow(x, 1, columns - 1, 1);
+        return Tensor.Sum(top * topAgain) + Tensor.Sum(Tensor.Tanh(bottom)) * 1.5 + Tensor.Sum(top) * 0.25
+            + Tensor.Sum(firstColumn * firstColumn * 0.5) - Tensor.Sum(lastColumn) * 2.0;
+    }
+
     private static Tensor<double> Weighted(Tensor<double>[] pieces)
     {
         var total = Tensor.Scalar(0.0);
