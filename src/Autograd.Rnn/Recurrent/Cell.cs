@@ -25,7 +25,7 @@ public sealed class Cell<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="stateParts">How many tensors [batch, hidden] the state holds (1 for RNN and GRU, 2 for LSTM).</param>
     /// <param name="inputProjection">
     /// Optional: the part of the step that depends only on the input, x [rows, inputSize] -> [rows, k]. Sequence runs
-    /// apply it to all time steps at once (one matrix product instead of one per step).
+    /// apply it to many time steps at once (one matrix product per block of steps instead of one per step).
     /// </param>
     public Cell(string name, CellStep<T> step, Func<int, int, ulong, Params<T>> initialize, int stateParts = 1,
         Func<Params<T>, Tensor<T>, Tensor<T>>? inputProjection = null)
@@ -47,7 +47,7 @@ public sealed class Cell<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>How many tensors the state holds.</summary>
     public int StateParts { get; }
 
-    /// <summary>The input-only part of the step, applied to all time steps at once; null when the cell has none.</summary>
+    /// <summary>The input-only part of the step, applied to blocks of time steps at once; null when the cell has none.</summary>
     public Func<Params<T>, Tensor<T>, Tensor<T>>? InputProjection { get; }
 
     /// <summary>The recurrence on an already projected input (the raw input when there is no projection).</summary>

@@ -25,7 +25,8 @@ public enum GruVariant
 /// <summary>
 /// The built-in cells, written only with public ops, with PyTorch's parameter names and layouts (<c>weight_ih</c>
 /// [G·H, I], <c>weight_hh</c> [G·H, H], <c>bias_ih</c>, <c>bias_hh</c> [G·H]) and gate orders. Each projects the inputs
-/// of all time steps at once (x·W_ihᵀ + b_ih); the step itself only does the recurrent product and the gate math.
+/// of many time steps at once (x·W_ihᵀ + b_ih, plus b_hh where the equations allow); the step itself only does the
+/// recurrent product and the gate math.
 /// </summary>
 public static class Cells
 {
