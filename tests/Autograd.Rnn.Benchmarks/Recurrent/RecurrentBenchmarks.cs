@@ -38,8 +38,35 @@ public abstract class RecurrentBenchmarks
     private torch.Tensor weightIh = null!, weightHh = null!, biasIh = null!, biasHh = null!;
     private torch.Tensor[] composedLeaves = null!;
 
-    [GlobalSetup]
-    public void Setup()
+    private const string OursFwd = nameof(Ours_Fwd), OursFwdBwd = nameof(Ours_FwdBwd);
+    private const string OneDnnFwd = nameof(Torch_nn_OneDnn_Fwd), NativeFwd = nameof(Torch_nn_Native_Fwd), ComposedFwd = nameof(Torch_Composed_Fwd);
+    private const string OneDnnFwdBwd = nameof(Torch_nn_OneDnn_FwdBwd), NativeFwdBwd = nameof(Torch_nn_Native_FwdBwd),
+        ComposedFwdBwd = nameof(Torch_Composed_FwdBwd);
+
+    /// <summary>
+    /// Our rows' processes never load libtorch: once it has run, its idle OpenMP threads keep spinning and took CPU
+    /// from our code running in the same process (a 1-thread RNN row at (64, 50, 256, 512): 300 ms with them, 107 ms
+    /// without).
+    /// </summary>
+    [GlobalSetup(Targets = new[] { OursFwd, OursFwdBwd })]
+    public void SetupOurs()
+    {
+        BenchThreads.PrintOnce();
+        SetupLayer();
+        if (Kind == RecurrentKind.Lstm)
+            Console.WriteLine($"// {Shape}: BPTT must keep {Kind.BpttBytes(Shape):N0} bytes per training step " +
+                $"(6·B·H·T activations + {Kind.ParameterCount(Shape):N0} parameter and {(long)Shape.Steps * Shape.Batch * Shape.Input:N0} input gradients, float32)");
+    }
+
+    [GlobalSetup(Targets = new[] { OneDnnFwd, NativeFwd, ComposedFwd, OneDnnFwdBwd, NativeFwdBwd, ComposedFwdBwd })]
+    public void SetupTorch()
+    {
+        SetupLayer();
+        Torch.Setup();
+        SetupTorchModules();
+    }
+
+    private void SetupLayer()
     {
         var (b, t, i, h) = (Shape.Batch, Shape.Steps, Shape.Input, Shape.Hidden);
         layer = Kind switch
@@ -52,8 +79,11 @@ public abstract class RecurrentBenchmarks
         parameters = layer.Initialize(seed: 1);
         input = Tensor.RandomNormal<float>([t, b, i], seed: 2);
         parametersAndInput = parameters.Add("input", input);
+    }
 
-        Torch.Setup();
+    private void SetupTorchModules()
+    {
+        var (b, t, i, h) = (Shape.Batch, Shape.Steps, Shape.Input, Shape.Hidden);
         switch (Kind)
         {
             case RecurrentKind.Lstm:
@@ -79,13 +109,9 @@ public abstract class RecurrentBenchmarks
         biasIh = Torch.Uniform(h, gates * h);
         biasHh = Torch.Uniform(h, gates * h);
         composedLeaves = [weightIh, weightHh, biasIh, biasHh, torchInputLeaf];
-
-        if (Kind == RecurrentKind.Lstm)
-            Console.WriteLine($"// {Shape}: BPTT must keep {Kind.BpttBytes(Shape):N0} bytes per training step " +
-                $"(6·B·H·T activations + {Kind.ParameterCount(Shape):N0} parameter and {(long)t * b * i:N0} input gradients, float32)");
     }
 
-    [GlobalCleanup]
+    [GlobalCleanup(Targets = new[] { OneDnnFwd, NativeFwd, ComposedFwd, OneDnnFwdBwd, NativeFwdBwd, ComposedFwdBwd })]
     public void Cleanup()
     {
         module.Dispose();

@@ -27,8 +27,9 @@ public class CharRnnStepBenchmarks
     private IList<TorchSharp.Modules.Parameter> torchParameters = null!;
     private torch.Tensor torchInputs = null!, torchTargets = null!;
 
-    [GlobalSetup]
-    public void Setup()
+    // Our row's process never loads libtorch (its idle OpenMP threads would compete with us for the cores).
+    [GlobalSetup(Target = nameof(Ours_TrainingStep))]
+    public void SetupOurs()
     {
         BenchThreads.PrintOnce();
         layer = RecurrentLayer.Lstm<float>(EmbeddingSize, Hidden, new RecurrentLayerOptions { NumLayers = Layers });
@@ -39,7 +40,12 @@ public class CharRnnStepBenchmarks
         var random = new Random(4);
         inputs = [.. Enumerable.Range(0, Time * Batch).Select(_ => random.Next(Vocabulary))];
         targets = [.. Enumerable.Range(0, Time * Batch).Select(_ => random.Next(Vocabulary))];
+    }
 
+    [GlobalSetup(Target = nameof(Torch_TrainingStep))]
+    public void SetupTorch()
+    {
+        SetupOurs();
         Torch.Setup();
         Torch.SetOneDnn(true);
         embedding = torch.nn.Embedding(Vocabulary, EmbeddingSize);
@@ -52,7 +58,7 @@ public class CharRnnStepBenchmarks
         torchTargets = torch.tensor(targets.Select(i => (long)i).ToArray(), [Time * Batch]);
     }
 
-    [GlobalCleanup]
+    [GlobalCleanup(Target = nameof(Torch_TrainingStep))]
     public void Cleanup()
     {
         foreach (var module in new torch.nn.Module[] { embedding, lstmModule, readout }) module.Dispose();
