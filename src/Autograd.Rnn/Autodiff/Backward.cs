@@ -97,7 +97,7 @@ internal static class Backward
     {
         private Tensor<T>? dense = dense;
         private List<(NarrowSlice Slice, Tensor<T> Piece)>? slices;
-        private List<Tensor<T>>? lefts, rights;
+        private List<(Tensor<T> Left, Tensor<T> Right)>? tracedContractions;
         private T[]? productSum;
 
         public void Add(Tensor<T> contribution) => dense = dense is null ? contribution : dense + contribution;
@@ -115,14 +115,14 @@ internal static class Backward
         {
             if (left.IsTraced || right.IsTraced)
             {
-                (lefts ??= []).Add(left);
-                (rights ??= []).Add(right);
+                (tracedContractions ??= []).Add((left, right));
                 return;
             }
-            int rows = left.Shape[0], m = left.Shape[1], n = right.Shape[1];
-            if (left.Rank != 2 || right.Rank != 2 || right.Shape[0] != rows || shape.Rank != 2 || shape[0] != m || shape[1] != n)
+            if (left.Rank != 2 || right.Rank != 2 || shape.Rank != 2 || right.Shape[0] != left.Shape[0]
+                || shape[0] != left.Shape[1] || shape[1] != right.Shape[1])
                 throw new InvalidOperationException(
                     $"Backward: row-contraction factors {left.Shape} and {right.Shape} do not give the cotangent shape {shape}.");
+            int rows = left.Shape[0], m = left.Shape[1], n = right.Shape[1];
             bool first = productSum is null;
             productSum ??= GC.AllocateUninitializedArray<T>(m * n);
             Kernels.Gemm.Multiply(left.Value.Span, right.Value.Span, productSum, m, n, rows, transposeA: true, transposeB: false,
@@ -136,14 +136,15 @@ internal static class Backward
                 Add(new Tensor<T>(new NdArray<T>(productSum, shape)));
                 productSum = null;
             }
-            if (lefts is not null)
+            if (tracedContractions is not null)
             {
                 // One product over all the stacked rows: at every time step a weight's gradient is a thin product
                 // (k = batch); summing them one by one would write the whole weight-sized result once per step.
-                var left = lefts.Count == 1 ? lefts[0] : Tensor.Concat(lefts.ToArray(), 0);
-                var right = rights!.Count == 1 ? rights[0] : Tensor.Concat(rights.ToArray(), 0);
+                var pairs = tracedContractions;
+                var left = pairs.Count == 1 ? pairs[0].Left : Tensor.Concat(pairs.ConvertAll(c => c.Left).ToArray(), 0);
+                var right = pairs.Count == 1 ? pairs[0].Right : Tensor.Concat(pairs.ConvertAll(c => c.Right).ToArray(), 0);
                 Add(Tensor.MatMulTransposeA(left, right));
-                lefts = rights = null;
+                tracedContractions = null;
             }
             if (slices is not null)
             {

@@ -10,7 +10,7 @@ namespace Autograd.Rnn.Kernels;
 internal static unsafe class Gemm
 {
     /// <summary>
-    /// Below 2²³ multiply-adds the product takes under ~50 µs on one core, and a Parallel.For round trip (waking the
+    /// Below 2²³ multiply-adds the product takes under ~80 µs on one core, and a Parallel.For round trip (waking the
     /// second core, joining) costs a sizeable share of that on these VMs. Measured on an LSTM training step at
     /// (batch 32, hidden 128), whose per-step products are 2²¹ multiply-adds: two threads were slower than one with the
     /// threshold at 2²¹.

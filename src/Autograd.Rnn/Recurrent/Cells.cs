@@ -87,7 +87,7 @@ public static class Cells
         var h = state.Hidden;
         int hidden = h.Shape[1];
         var x = Tensor.Chunk(projected, 3, axis: 1);
-        var r_z_n = Tensor.Chunk(Tensor.MatMulTransposeB(h, p["weight_hh"]), 3, axis: 1);
+        var r_z_n = Tensor.Chunk(Recurrent(p, h), 3, axis: 1);
         var r = Tensor.Sigmoid(x[0] + r_z_n[0]);
         var z = Tensor.Sigmoid(x[1] + r_z_n[1]);
         var candidate = p.Contains("bias_hh") ? r_z_n[2] + Tensor.Narrow(p["bias_hh"], 0, 2 * hidden, hidden) : r_z_n[2];

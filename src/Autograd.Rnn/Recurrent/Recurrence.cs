@@ -44,7 +44,6 @@ public static class Recurrence
         ArgumentNullException.ThrowIfNull(initialState);
         ArgumentNullException.ThrowIfNull(inputs);
         var (steps, batch) = Validate(cell, initialState, inputs, lengths);
-        int features = inputs.Shape[2];
 
         var stepInputs = ProjectInputs(cell, parameters, inputs);
 
