@@ -3,21 +3,22 @@ using TorchSharp;
 
 namespace Autograd.Rnn.Benchmarks;
 
-/// <summary>Square float32 matrix products: ours through Tensor.MatMul on constants, libtorch's torch.matmul (MKL).</summary>
-[BenchmarkCategory("Gemm")]
-public class GemmSquareBenchmarks
+/// <summary>
+/// Ours through Tensor.MatMul on constants against libtorch's torch.matmul (MKL), on operands of the subclass's size.
+/// Our row's process never loads libtorch: its idle OpenMP threads would compete with us for the cores.
+/// </summary>
+public abstract class GemmBenchmarks
 {
-    [Params(64, 128, 256, 512, 1024)]
-    public int Size { get; set; }
-
     private GemmOperands operands = null!;
 
-    // Our row's process never loads libtorch: its idle OpenMP threads would compete with us for the cores.
+    /// <summary>[M,K]·[K,N] of the current parameter.</summary>
+    protected abstract (int M, int K, int N) Dimensions { get; }
+
     [GlobalSetup(Target = nameof(Ours_MatMul))]
-    public void SetupOurs() => operands = new GemmOperands(Size, Size, Size, withTorch: false);
+    public void SetupOurs() => operands = new GemmOperands(Dimensions.M, Dimensions.K, Dimensions.N, withTorch: false);
 
     [GlobalSetup(Target = nameof(Torch_MatMul))]
-    public void SetupTorch() => operands = new GemmOperands(Size, Size, Size, withTorch: true);
+    public void SetupTorch() => operands = new GemmOperands(Dimensions.M, Dimensions.K, Dimensions.N, withTorch: true);
 
     [GlobalCleanup]
     public void Cleanup() => operands.Dispose();
@@ -29,34 +30,29 @@ public class GemmSquareBenchmarks
     public void Torch_MatMul() => operands.Torch();
 }
 
+/// <summary>Square float32 matrix products.</summary>
+[BenchmarkCategory("Gemm")]
+public class GemmSquareBenchmarks : GemmBenchmarks
+{
+    [Params(64, 128, 256, 512, 1024)]
+    public int Size { get; set; }
+
+    protected override (int M, int K, int N) Dimensions => (Size, Size, Size);
+}
+
 /// <summary>
 /// The matrix products inside an LSTM of issue 4's sizes (see <see cref="Shapes.RecurrentGemm"/>): one step's
 /// batch × input → 4·hidden and batch × hidden → 4·hidden, and all steps' input projection at once.
 /// </summary>
 [BenchmarkCategory("Gemm")]
-public class GemmRecurrentShapeBenchmarks
+public class GemmRecurrentShapeBenchmarks : GemmBenchmarks
 {
     [ParamsSource(nameof(Shapes))]
     public GemmShape Shape { get; set; } = null!;
 
     public static IEnumerable<GemmShape> Shapes => Benchmarks.Shapes.RecurrentGemm;
 
-    private GemmOperands operands = null!;
-
-    [GlobalSetup(Target = nameof(Ours_MatMul))]
-    public void SetupOurs() => operands = new GemmOperands(Shape.M, Shape.K, Shape.N, withTorch: false);
-
-    [GlobalSetup(Target = nameof(Torch_MatMul))]
-    public void SetupTorch() => operands = new GemmOperands(Shape.M, Shape.K, Shape.N, withTorch: true);
-
-    [GlobalCleanup]
-    public void Cleanup() => operands.Dispose();
-
-    [Benchmark(Baseline = true)]
-    public Tensor<float> Ours_MatMul() => operands.Ours();
-
-    [Benchmark]
-    public void Torch_MatMul() => operands.Torch();
+    protected override (int M, int K, int N) Dimensions => (Shape.M, Shape.K, Shape.N);
 }
 
 /// <summary>The same [M,K]·[K,N] operands on both sides (values from one seed); libtorch's only when asked for.</summary>
