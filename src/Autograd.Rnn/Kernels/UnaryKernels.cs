@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Autograd.Rnn.Kernels;
 
@@ -36,7 +38,13 @@ internal readonly struct TanhOperator<T> : IUnarySpanOperator<T> where T : unman
 
     public static void Invoke(ReadOnlySpan<T> x, Span<T> d)
     {
-        // A copy of each chunk of x, so that the correction pass can read x even when d is x (in place).
+        if (!x.Overlaps(d))
+        {
+            TensorPrimitives.Tanh(x, d);
+            CorrectSmallArguments(x, d);
+            return;
+        }
+        // In place: a copy of each chunk of x, so that the correction pass can still read x.
         Span<T> saved = stackalloc T[Chunk];
         for (int start = 0; start < x.Length; start += Chunk)
         {
@@ -52,6 +60,33 @@ internal readonly struct TanhOperator<T> : IUnarySpanOperator<T> where T : unman
     private static void CorrectSmallArguments(ReadOnlySpan<T> x, Span<T> d)
     {
         int i = 0;
+        // The same polynomial, in the same order, as the narrower loops below, so every width gives the same bits; the
+        // coefficients are held in registers rather than reloaded per vector (this pass used to cost more than
+        // TensorPrimitives.Tanh itself).
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && x.Length >= Vector512<T>.Count)
+        {
+            var limit = Vector512.Create(T.CreateChecked(SeriesLimit));
+            var c0 = Vector512.Create(Coefficients[0]);
+            var c1 = Vector512.Create(Coefficients[1]);
+            var c2 = Vector512.Create(Coefficients[2]);
+            var c3 = Vector512.Create(Coefficients[3]);
+            var c4 = Vector512.Create(Coefficients[4]);
+            var c5 = Vector512.Create(Coefficients[5]);
+            var c6 = Vector512.Create(Coefficients[6]);
+            var c7 = Vector512.Create(Coefficients[7]);
+            ref T xs = ref MemoryMarshal.GetReference(x);
+            ref T ds = ref MemoryMarshal.GetReference(d);
+            for (; i <= x.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var v = Vector512.LoadUnsafe(ref xs, (nuint)i);
+                var small = Vector512.LessThan(Vector512.Abs(v), limit);
+                if (small == Vector512<T>.Zero) continue;
+                var z = v * v;
+                var p = ((((((c0 * z + c1) * z + c2) * z + c3) * z + c4) * z + c5) * z + c6) * z + c7;
+                Vector512.ConditionalSelect(small, v * (Vector512<T>.One + z * p), Vector512.LoadUnsafe(ref ds, (nuint)i))
+                    .StoreUnsafe(ref ds, (nuint)i);
+            }
+        }
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
             var limit = new Vector<T>(T.CreateChecked(SeriesLimit));
