@@ -17,7 +17,7 @@ internal static class Broadcasting
                 throw new ArgumentException($"{operation}: {a} and {b} cannot be broadcast: dimension {i} of the result would need {da} and {db}.");
             d[i] = da == 1 ? db : da;
         }
-        return new Shape(d);
+        return Shape.Owning(d);
     }
 
     /// <summary>Whether <paramref name="from"/> broadcasts to exactly <paramref name="to"/>.</summary>

@@ -15,7 +15,11 @@ public sealed class Shape : IEquatable<Shape>
 
     /// <summary>Creates a shape from its dimensions; each must be zero or positive.</summary>
     /// <exception cref="ArgumentException">A dimension is negative.</exception>
-    public Shape(params int[] dimensions)
+    public Shape(params int[] dimensions) : this(dimensions, copy: true)
+    {
+    }
+
+    private Shape(int[] dimensions, bool copy)
     {
         ArgumentNullException.ThrowIfNull(dimensions);
         long size = 1;
@@ -27,9 +31,12 @@ public sealed class Shape : IEquatable<Shape>
             if (size > int.MaxValue)
                 throw new ArgumentException($"Shape {Format(dimensions)} has more than {int.MaxValue} elements.", nameof(dimensions));
         }
-        this.dimensions = (int[])dimensions.Clone();
+        this.dimensions = copy ? (int[])dimensions.Clone() : dimensions;
         Size = (int)size;
     }
+
+    /// <summary>A shape that takes ownership of <paramref name="dimensions"/>, a new array nobody else writes to (no defensive copy).</summary>
+    internal static Shape Owning(params int[] dimensions) => new(dimensions, copy: false);
 
     /// <summary>The number of dimensions.</summary>
     public int Rank => dimensions.Length;
@@ -73,7 +80,7 @@ public sealed class Shape : IEquatable<Shape>
     {
         var d = (int[])dimensions.Clone();
         d[axis] = size;
-        return new Shape(d);
+        return Owning(d);
     }
 
     /// <summary>Returns this shape without dimension <paramref name="axis"/>.</summary>
@@ -81,7 +88,7 @@ public sealed class Shape : IEquatable<Shape>
     {
         var d = new int[Rank - 1];
         for (int i = 0, j = 0; i < Rank; i++) if (i != axis) d[j++] = dimensions[i];
-        return new Shape(d);
+        return Owning(d);
     }
 
     /// <summary>Returns this shape with a dimension of <paramref name="size"/> inserted at <paramref name="axis"/>.</summary>
@@ -89,7 +96,7 @@ public sealed class Shape : IEquatable<Shape>
     {
         var d = new int[Rank + 1];
         for (int i = 0, j = 0; i < d.Length; i++) d[i] = i == axis ? size : dimensions[j++];
-        return new Shape(d);
+        return Owning(d);
     }
 
     /// <inheritdoc/>

@@ -47,7 +47,7 @@ internal static class GatherRowsOp
         var d = new int[leading.Rank + shape.Rank - skip];
         leading.Span.CopyTo(d);
         shape.Span[skip..].CopyTo(d.AsSpan(leading.Rank));
-        return new Shape(d);
+        return Shape.Owning(d);
     }
 
     private static NdArray<T> Kernel<T>(NdArray<T> table, int[] indices, Shape indexShape) where T : unmanaged, IFloatingPointIeee754<T>

@@ -51,7 +51,7 @@ internal static class MatMulOp
             throw new ArgumentException($"{name}: {a.Shape} x {b.Shape}: inner dimensions {k} and {kb} differ.");
         var c = GC.AllocateUninitializedArray<T>(m * n);
         Gemm.Multiply(a.Span, b.Span, c, m, n, k, transposeA, transposeB);
-        return new NdArray<T>(c, new Shape(m, n));
+        return new NdArray<T>(c, Shape.Owning(m, n));
     }
 }
 

@@ -39,7 +39,7 @@ internal static class ReshapeOp
             throw new ArgumentException($"Reshape: {from} ({from.Size} elements) cannot be reshaped to [{string.Join(",", dimensions)}].");
         var resolved = (int[])dimensions.Clone();
         resolved[inferred] = (int)(from.Size / known);
-        return new Shape(resolved);
+        return Shape.Owning(resolved);
     }
 }
 
