@@ -15,6 +15,8 @@
 // Options of this program (everything else goes to BenchmarkDotNet, e.g. --filter, --anyCategories, --list flat):
 //   --threads 1,2         thread counts to run, one BenchmarkDotNet job (one process) each; default 1,2
 //   --job NAME            base job for those: default, short, medium, long, verylong, dry; default "default"
+//   --env NAME=VALUE      an environment variable for every benchmark process (repeatable), e.g. a runtime GC
+//                         setting to compare: --env DOTNET_GCName=libclrgc.so
 //   --smoke               the CI smoke run (Smoke.cs), honouring --filter; exits 0 when every body ran
 using Autograd.Rnn.Benchmarks;
 using BenchmarkDotNet.Jobs;
@@ -25,6 +27,7 @@ var threads = new List<int> { 1, 2 };
 var job = Job.Default;
 bool smoke = false;
 var filters = new List<string>();
+var environment = new List<(string Name, string Value)>();
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -34,6 +37,12 @@ for (int i = 0; i < args.Length; i++)
             break;
         case "--threads" when i + 1 < args.Length:
             threads = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse)];
+            break;
+        case "--env" when i + 1 < args.Length:
+            var setting = args[++i];
+            int equals = setting.IndexOf('=');
+            if (equals <= 0) throw new ArgumentException($"--env {setting}: expected NAME=VALUE.");
+            environment.Add((setting[..equals], setting[(equals + 1)..]));
             break;
         case "--job" or "-j" when i + 1 < args.Length:
             job = args[++i].ToLowerInvariant() switch
@@ -57,6 +66,6 @@ for (int i = 0; i < args.Length; i++)
 
 if (smoke) return Smoke.Run(filters);
 
-var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. rest], BenchmarkConfig.Create(job, threads)).ToList();
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. rest], BenchmarkConfig.Create(job, threads, environment)).ToList();
 bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
 return failed ? 1 : 0;

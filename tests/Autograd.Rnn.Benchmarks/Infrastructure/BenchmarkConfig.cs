@@ -13,12 +13,13 @@ namespace Autograd.Rnn.Benchmarks;
 /// </summary>
 public static class BenchmarkConfig
 {
-    public static IConfig Create(Job baseJob, IEnumerable<int> threads)
+    public static IConfig Create(Job baseJob, IEnumerable<int> threads, IEnumerable<(string Name, string Value)> environment)
     {
         var config = ManualConfig.Create(DefaultConfig.Instance);
         var toolchain = ImportCopyingToolchain.Create();
         foreach (int n in threads)
-            config.AddJob(baseJob
+        {
+            var job = baseJob
                 .WithToolchain(toolchain)
                 .WithEnvironmentVariable(BenchThreads.Variable, n.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 // The repository's Directory.Build.props raises the large-object-heap threshold and turns background GC off
@@ -26,10 +27,17 @@ public static class BenchmarkConfig
                 // both (hex, as the GC reads it).
                 .WithEnvironmentVariable("DOTNET_GCLOHThreshold", "0x2000000")
                 .WithEnvironmentVariable("DOTNET_gcConcurrent", "0")
+                // A floor of 64 MB under the gen-0 budget (docs/performance.md, "Runtime settings"): for small models the
+                // runtime chose about 10 MB, and nearly every gen-0 collection, finding a forward pass in flight, was
+                // followed by a gen-1 one. Environment only: the runtime ignores it in runtimeconfig.json (measured).
+                .WithEnvironmentVariable("DOTNET_GCgen0size", "0x4000000")
                 // With DOTNET_PROCESSOR_COUNT=1 the runtime kept postponing tier-1 compilation of hot methods: our LSTM
                 // forward took 20 ms instead of 6 at (32,50,64,128). No delay before call counting fixes it (measured).
                 .WithEnvironmentVariable("DOTNET_TC_CallCountingDelayMs", "0")
-                .WithId(n == 1 ? "1 thread" : $"{n} threads"));
+                .WithId(n == 1 ? "1 thread" : $"{n} threads");
+            foreach (var (name, value) in environment) job = job.WithEnvironmentVariable(name, value);
+            config.AddJob(job);
+        }
         config.AddDiagnoser(MemoryDiagnoser.Default);
         config.AddColumn(StatisticColumn.Median, new GflopsColumn(), new OursOverLibtorchColumn(), new BpttBytesColumn(),
             new AllocatedOverBpttColumn(), new NotesColumn(), CategoriesColumn.Default);
