@@ -95,7 +95,6 @@ public static class StructuralSpecs
         from rank in Gen.Choose(minRank, maxRank) from d in Generators.Dims(rank) from axis in Gen.Choose(-rank, rank - 1)
         select new OpCase([d], axis);
 
-    // A different weight per piece, so a VJP that sends a piece's cotangent to the wrong place is seen.
     private static Tensor<double> MixedSlices(Tensor<double> x)
     {
         int rows = x.Shape[0], columns = x.Shape[1], band = Math.Min(2, rows);
@@ -108,6 +107,7 @@ public static class StructuralSpecs
             + Tensor.Sum(firstColumn * firstColumn * 0.5) - Tensor.Sum(lastColumn) * 2.0;
     }
 
+    // A different weight per piece, so a VJP that sends a piece's cotangent to the wrong place is seen.
     private static Tensor<double> Weighted(Tensor<double>[] pieces)
     {
         var total = Tensor.Scalar(0.0);
