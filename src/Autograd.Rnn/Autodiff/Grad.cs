@@ -14,7 +14,7 @@ public static class Grad
     // gets a later tag than its enclosing call), and no result depends on its value.
     private static long lastTag;
 
-    private static long NewTag() => Interlocked.Increment(ref lastTag);
+    private static Level NewLevel() => new(Interlocked.Increment(ref lastTag));
 
     /// <summary>
     /// The value of <paramref name="function"/> at <paramref name="parameters"/> and its gradient with respect to
@@ -28,13 +28,18 @@ public static class Grad
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(parameters);
-        long tag = NewTag();
-        var inputs = parameters.Tensors();
-        var leaves = Array.ConvertAll(inputs, input => Tensor<T>.Leaf(input, tag));
-        var output = function(parameters.WithTensors(leaves));
-        RequireScalar(output, "Grad.ValueAndGrad");
-        var gradients = Backward.Run(output, Tensor.OnesLike(output), tag, leaves);
-        return new GradientResult<T>(output.PrimalAt(tag), parameters.WithTensors(gradients));
+        var level = NewLevel();
+        try
+        {
+            var leaves = Array.ConvertAll(parameters.Tensors(), input => Tensor<T>.Leaf(input.Live, level));
+            var output = RequireScalar(function(parameters.WithTensors(leaves)), "Grad.ValueAndGrad");
+            var gradients = Backward.Run(output, Tensor.OnesLike(output), level.Id, leaves);
+            return new GradientResult<T>(output.PrimalAt(level.Id), parameters.WithTensors(gradients));
+        }
+        finally
+        {
+            level.End();
+        }
     }
 
     /// <summary>The value of <paramref name="function"/> at <paramref name="input"/> and its gradient (same shape as the input).</summary>
@@ -46,12 +51,18 @@ public static class Grad
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(input);
-        long tag = NewTag();
-        var leaf = Tensor<T>.Leaf(input, tag);
-        var output = function(leaf);
-        RequireScalar(output, "Grad.ValueAndGrad");
-        var gradient = Backward.Run(output, Tensor.OnesLike(output), tag, [leaf])[0];
-        return new TensorGradientResult<T>(output.PrimalAt(tag), gradient);
+        var level = NewLevel();
+        try
+        {
+            var leaf = Tensor<T>.Leaf(input.Live, level);
+            var output = RequireScalar(function(leaf), "Grad.ValueAndGrad");
+            var gradient = Backward.Run(output, Tensor.OnesLike(output), level.Id, [leaf])[0];
+            return new TensorGradientResult<T>(output.PrimalAt(level.Id), gradient);
+        }
+        finally
+        {
+            level.End();
+        }
     }
 
     /// <summary>The gradient of a scalar function of parameters (see <see cref="ValueAndGrad{T}(Func{Params{T}, Tensor{T}}, Params{T})"/>).</summary>
@@ -103,21 +114,31 @@ public static class Grad
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(cotangent);
-        long tag = NewTag();
-        var leaf = Tensor<T>.Leaf(input, tag);
-        var output = function(leaf) ?? throw new ArgumentException("Grad.Vjp: the function returned null.", nameof(function));
-        if (output.Shape != cotangent.Shape)
-            throw new ArgumentException($"Grad.Vjp: the cotangent's shape {cotangent.Shape} differs from the output's shape {output.Shape}.", nameof(cotangent));
-        var result = Backward.Run(output, cotangent, tag, [leaf])[0];
-        return new VjpResult<T>(output.PrimalAt(tag), result);
+        var level = NewLevel();
+        try
+        {
+            var leaf = Tensor<T>.Leaf(input.Live, level);
+            var output = (function(leaf) ?? throw new ArgumentException("Grad.Vjp: the function returned null.", nameof(function))).Live;
+            if (output.Shape != cotangent.Shape)
+                throw new ArgumentException($"Grad.Vjp: the cotangent's shape {cotangent.Shape} differs from the output's shape {output.Shape}.", nameof(cotangent));
+            var result = Backward.Run(output, cotangent.Live, level.Id, [leaf])[0];
+            return new VjpResult<T>(output.PrimalAt(level.Id), result);
+        }
+        finally
+        {
+            level.End();
+        }
     }
 
-    private static void RequireScalar<T>(Tensor<T> output, string operation) where T : unmanaged, IFloatingPointIeee754<T>
+    // The output as the sweep reads it: at its live levels (a value kept from an inner call that has returned is
+    // differentiated through what it was one level down, not dropped).
+    private static Tensor<T> RequireScalar<T>(Tensor<T> output, string operation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (output is null) throw new ArgumentException($"{operation}: the function returned null.");
         if (output.Size != 1)
             throw new ArgumentException(
                 $"{operation}: the function returned a tensor of shape {output.Shape}; it must return one element (reduce it first, e.g. with Sum()).");
+        return output.Live;
     }
 }
 

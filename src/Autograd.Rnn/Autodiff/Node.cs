@@ -18,25 +18,28 @@ internal delegate (Tensor<T> Left, Tensor<T> Right)? RowContractionRule<T>(Tenso
     where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
-/// One immutable vertex of a computation graph at one differentiation level (<see cref="Tag"/>).
+/// One immutable vertex of a computation graph at one differentiation level (<see cref="Level"/>).
 /// A leaf has no inputs; an op node lists the inputs that were traced at the same level (null for inputs that
 /// are constants at this level) and the rule that sends cotangents to them.
 /// </summary>
 internal sealed class Node<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    internal Node(long tag, string operation, Tensor<T>?[] inputs, VjpRule<T>? vjp, NarrowSlice? slice = null,
+    internal Node(Level level, string operation, Tensor<T>?[] inputs, VjpRule<T>? vjp, NarrowSlice? slice = null,
         RowContractionRule<T>? rowContraction = null)
     {
         Slice = slice;
         RowContraction = rowContraction;
-        Tag = tag;
+        Level = level;
         Operation = operation;
         Inputs = inputs;
         Vjp = vjp;
     }
 
     /// <summary>The differentiation level: one per <see cref="Grad"/> call, increasing with nesting.</summary>
-    public long Tag { get; }
+    public Level Level { get; }
+
+    /// <summary>The level's id.</summary>
+    public long Tag => Level.Id;
 
     /// <summary>The op's name, for messages.</summary>
     public string Operation { get; }

@@ -49,14 +49,29 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>This tensor with level <paramref name="tag"/> stripped, or itself when it is not traced at that level.</summary>
     internal Tensor<T> PrimalAt(long tag) => Node is not null && Node.Tag == tag ? Primal! : this;
 
+    /// <summary>
+    /// This tensor with the levels of returned <see cref="Grad"/> calls stripped (see <see cref="Autograd.Rnn.Level"/>):
+    /// what every op reads, so that a tensor that escaped its call is its value there, still traced at the live
+    /// levels under it.
+    /// </summary>
+    internal Tensor<T> Live
+    {
+        get
+        {
+            var tensor = this;
+            while (tensor.Node is { Level.IsLive: false }) tensor = tensor.Primal!;
+            return tensor;
+        }
+    }
+
     /// <summary>This tensor with every level of tracing removed.</summary>
     internal Tensor<T> Constant => Node is null ? this : new Tensor<T>(Value);
 
-    internal static Tensor<T> Leaf(Tensor<T> primal, long tag) => new(primal, new Node<T>(tag, "leaf", [], null));
+    internal static Tensor<T> Leaf(Tensor<T> primal, Level level) => new(primal, new Node<T>(level, "leaf", [], null));
 
-    internal static Tensor<T> Record(Tensor<T> primalResult, long tag, string operation, Tensor<T>?[] inputs, VjpRule<T> vjp,
+    internal static Tensor<T> Record(Tensor<T> primalResult, Level level, string operation, Tensor<T>?[] inputs, VjpRule<T> vjp,
         NarrowSlice? slice = null, RowContractionRule<T>? rowContraction = null) =>
-        new(primalResult, new Node<T>(tag, operation, inputs, vjp, slice, rowContraction));
+        new(primalResult, new Node<T>(level, operation, inputs, vjp, slice, rowContraction));
 
     /// <summary>The dimensions.</summary>
     public Shape Shape => Value.Shape;
@@ -67,8 +82,12 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>The number of elements.</summary>
     public int Size => Value.Size;
 
-    /// <summary>Whether this tensor carries a computation-graph node (it was made inside a <see cref="Grad"/> call from a traced input).</summary>
-    public bool IsTraced => Node is not null;
+    /// <summary>
+    /// Whether this tensor carries a computation-graph node of a <see cref="Grad"/> call that has not returned yet
+    /// (it was made inside that call from a traced input). Once a call returns, tracing at its level no longer counts:
+    /// a tensor kept from inside it is what it was one level down, a constant unless enclosing calls trace it.
+    /// </summary>
+    public bool IsTraced => Live.Node is not null;
 
     /// <summary>The value of a tensor with exactly one element (a scalar or any shape of size 1).</summary>
     /// <exception cref="InvalidOperationException">The tensor has more or fewer than one element.</exception>

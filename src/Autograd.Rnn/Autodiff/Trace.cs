@@ -3,7 +3,8 @@ using System.Numerics;
 namespace Autograd.Rnn;
 
 /// <summary>
-/// How every primitive op records itself. An op's result is traced at the innermost level among its inputs:
+/// How every primitive op records itself. Inputs are first read at their live levels (<see cref="Tensor{T}.Live"/>).
+/// An op's result is traced at the innermost level among its inputs:
 /// the op runs again one level down (on the inputs' primals, which may be traced at outer levels), and a node
 /// at this level remembers which inputs to send cotangents to. On constants it runs the kernel and records nothing.
 /// </summary>
@@ -18,10 +19,11 @@ internal static class Trace
         NarrowSlice? slice = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        x = x.Live;
         if (x.Node is null) return new Tensor<T>(kernel(x.Value));
         var xPrimal = x.Primal!;
         var y = self(xPrimal);
-        return Tensor<T>.Record(y, x.Tag, operation, [x], (g, _) => vjp(xPrimal, y, g), slice);
+        return Tensor<T>.Record(y, x.Node.Level, operation, [x], (g, _) => vjp(xPrimal, y, g), slice);
     }
 
     public static Tensor<T> Binary<T>(
@@ -34,16 +36,22 @@ internal static class Trace
         BinaryRowContraction<T>? rowContraction = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long tag = Math.Max(a.Tag, b.Tag);
-        if (tag == 0) return new Tensor<T>(kernel(a.Value, b.Value));
+        a = a.Live;
+        b = b.Live;
+        var level = Innermost(a.Node?.Level, b.Node?.Level);
+        if (level is null) return new Tensor<T>(kernel(a.Value, b.Value));
+        long tag = level.Id;
         var aPrimal = a.PrimalAt(tag);
         var bPrimal = b.PrimalAt(tag);
         var y = self(aPrimal, bPrimal);
-        return Tensor<T>.Record(y, tag, operation,
+        return Tensor<T>.Record(y, level, operation,
             [a.Tag == tag ? a : null, b.Tag == tag ? b : null],
             (g, i) => vjp(aPrimal, bPrimal, y, g, i),
             rowContraction: rowContraction is null ? null : (g, i) => rowContraction(aPrimal, bPrimal, g, i));
     }
+
+    // Live levels on one thread are nested, so the latest of them is the innermost.
+    private static Level? Innermost(Level? a, Level? b) => a is null ? b : b is null || a.Id >= b.Id ? a : b;
 
     public static Tensor<T> Nary<T>(
         string operation,
@@ -53,14 +61,16 @@ internal static class Trace
         NaryVjp<T> vjp)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long tag = 0;
-        foreach (var input in inputs) tag = Math.Max(tag, input.Tag);
-        if (tag == 0)
+        inputs = Array.ConvertAll(inputs, input => input.Live);
+        Level? level = null;
+        foreach (var input in inputs) level = Innermost(level, input.Node?.Level);
+        if (level is null)
         {
             var values = new NdArray<T>[inputs.Length];
             for (int i = 0; i < inputs.Length; i++) values[i] = inputs[i].Value;
             return new Tensor<T>(kernel(values));
         }
+        long tag = level.Id;
         var primals = new Tensor<T>[inputs.Length];
         var traced = new Tensor<T>?[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
@@ -69,7 +79,7 @@ internal static class Trace
             traced[i] = inputs[i].Tag == tag ? inputs[i] : null;
         }
         var y = self(primals);
-        return Tensor<T>.Record(y, tag, operation, traced, (g, i) => vjp(primals, y, g, i));
+        return Tensor<T>.Record(y, level, operation, traced, (g, i) => vjp(primals, y, g, i));
     }
 }
 

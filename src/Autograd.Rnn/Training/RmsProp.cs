@@ -8,7 +8,7 @@ namespace Autograd.Rnn;
 /// <code>
 /// g ← g + λ·θ                       (weight decay λ, when λ ≠ 0)
 /// v ← α·v + (1 − α)·g²
-/// ḡ ← α·ḡ + (1 − α)·g;  d ← √(v − ḡ²) + ε     (centered)
+/// ḡ ← α·ḡ + (1 − α)·g;  d ← √max(v − ḡ², 0) + ε     (centered)
 ///                        d ← √v + ε          (otherwise)
 /// b ← μ·b + g / d;  θ ← θ − lr·b    (momentum μ &gt; 0)
 /// θ ← θ − lr·g / d                  (otherwise)
@@ -69,7 +69,9 @@ public static class RmsProp
             {
                 var gradAvg = (state.GradAvg.Contains(name) ? state.GradAvg[name] : Tensor.ZerosLike(theta)) * alpha + g * oneMinusAlpha;
                 newGradAvg = newGradAvg.Add(name, gradAvg);
-                average = Tensor.Sqrt(v - gradAvg * gradAvg) + eps;
+                // v − ḡ² is a variance, ≥ 0 in exact arithmetic; rounding can make it a hair negative after many steps
+                // of a steady gradient, and √ of that is NaN, which would poison θ for good. Clamped at 0.
+                average = Tensor.Sqrt(Tensor.Relu(v - gradAvg * gradAvg)) + eps;
             }
             else
             {

@@ -49,4 +49,37 @@ public class ClipTests
         Clip.ByValue(gradients, 1.0);
         Assert.Equal([4.0, 12.0], gradients["b"].ToArray());
     }
+
+    [Fact]
+    public void A_global_norm_whose_sum_of_squares_overflows_still_clips_instead_of_zeroing()
+    {
+        // Each square is finite (6.4e37 < 3.4e38) but their sum is not: a plain Σ g² gives +∞, and maxNorm / ∞ = 0 used
+        // to zero every gradient. The norm is 8e18·√10 ≈ 2.53e19, well inside float's range.
+        var gradients = Params<float>.Empty
+            .Add("w", Tensor.FromArray(new float[] { 8e18f, -8e18f, 8e18f, 8e18f, -8e18f }, 5))
+            .Add("b", Tensor.FromArray(new float[] { 8e18f, 8e18f, -8e18f, 8e18f, 8e18f }, 5));
+        var result = Clip.ByGlobalNorm(gradients, maxNorm: 1.0);
+        double expectedNorm = 8e18 * Math.Sqrt(10);
+        Assert.Equal(expectedNorm, result.Norm, expectedNorm * 1e-6);
+        Assert.Equal(expectedNorm, Clip.GlobalNorm(gradients), expectedNorm * 1e-6);
+        foreach (var (name, g) in result.Gradients)
+            for (int i = 0; i < g.Size; i++)
+                Assert.Equal(Math.Sign(gradients[name].ToArray()[i]) / Math.Sqrt(10), g.ToArray()[i], 1e-6);
+        Assert.Equal(1.0, Clip.GlobalNorm(result.Gradients), 1e-5);
+    }
+
+    [Fact]
+    public void A_norm_beyond_the_element_types_range_still_gives_a_finite_clipping()
+    {
+        var gradients = Params<double>.Empty.Add("w", Tensor.FromArray(new double[] { 1.5e308, 1.5e308, -1.5e308 }, 3));
+        var result = Clip.ByGlobalNorm(gradients, maxNorm: 2.0);
+        Assert.Equal(double.PositiveInfinity, result.Norm);
+        Assert.Equal([2 / Math.Sqrt(3), 2 / Math.Sqrt(3), -2 / Math.Sqrt(3)], result.Gradients["w"].ToArray(), new Tolerance(1e-15));
+    }
+
+    private sealed class Tolerance(double relative) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= relative * Math.Abs(y);
+        public int GetHashCode(double value) => 0;
+    }
 }

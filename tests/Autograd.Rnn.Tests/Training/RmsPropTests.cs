@@ -55,4 +55,31 @@ public class RmsPropTests
             (parameters, state) = (result.Parameters, result.State);
         }
     }
+
+    [Fact]
+    public void Centered_RMSProp_stays_finite_when_rounding_makes_the_variance_negative()
+    {
+        // v − ḡ² is ≥ 0 in exact arithmetic; here the state holds v a hair below ḡ², as thousands of steps of a steady
+        // gradient can leave it. √ of the difference used to be NaN, and θ NaN from then on.
+        var parameters = Params<float>.Empty.Add("w", Tensor.FromArray(new float[] { 1f, 2f }, 2));
+        var gradients = Params<float>.Empty.Add("w", Tensor.FromArray(new float[] { 0.1f, 0.1f }, 2));
+        var options = RmsPropOptions.Default.WithCentered(true).WithAlpha(0.99);
+        var state = new RmsPropState<float>(5000,
+            Params<float>.Empty.Add("w", Tensor.FromArray(new float[] { 0.00999999f, 0.00999999f }, 2)),
+            Params<float>.Empty.Add("w", Tensor.FromArray(new float[] { 0.1f, 0.1f }, 2)),
+            Params<float>.Empty);
+        var result = RmsProp.Step(parameters, gradients, state, options);
+        Assert.All(result.Parameters["w"].ToArray(), v => Assert.True(float.IsFinite(v), $"θ = {v}"));
+    }
+
+    [Fact]
+    public void Centered_RMSProp_stays_finite_over_thousands_of_steps_of_a_steady_gradient()
+    {
+        var parameters = Params<float>.Empty.Add("w", Tensor.FromArray(new float[] { 1f, -1f, 0.5f, 3f }, 4));
+        var gradients = Params<float>.Empty.Add("w", Tensor.FromArray(new float[] { 0.1f, -0.3f, 1e-3f, 7f }, 4));
+        var options = RmsPropOptions.Default.WithCentered(true).WithLearningRate(1e-6);
+        var state = RmsProp.Init(parameters, options);
+        for (int step = 0; step < 5000; step++) (parameters, state) = RmsProp.Step(parameters, gradients, state, options);
+        Assert.All(parameters["w"].ToArray(), v => Assert.True(float.IsFinite(v), $"θ = {v}"));
+    }
 }

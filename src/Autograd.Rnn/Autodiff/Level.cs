@@ -1,0 +1,21 @@
+namespace Autograd.Rnn;
+
+/// <summary>
+/// One differentiation level: the lifetime of one <see cref="Grad"/> call. Its id orders levels (a nested call's id is
+/// always later than its enclosing call's). A level ends when its call returns; no sweep will ever read its nodes
+/// again, so a tensor still traced at an ended level — one that escaped its call through a closure, like an inner
+/// forward value reused by the outer function or a recurrent state carried to the next training step — behaves as its
+/// primal there: ops strip ended levels before they look at tags. Without this, the escaped node hides the live
+/// levels under it (the outer sweep finds a node of another level and returns zeros) and every later op re-records
+/// itself once per ended level (the cost of a carried state grew with each step).
+/// </summary>
+internal sealed class Level(long id)
+{
+    private volatile bool ended;
+
+    public long Id { get; } = id;
+
+    public bool IsLive => !ended;
+
+    public void End() => ended = true;
+}
