@@ -34,7 +34,7 @@ public static class Loss
     {
         ArgumentNullException.ThrowIfNull(logits);
         if (logits.Rank == 0) throw new ArgumentException("CrossEntropy: logits must have a class dimension; got a scalar.");
-        return NllCore(Tensor.LogSoftmax(logits), targets, reduction, ignoreIndex, mask, "CrossEntropy");
+        return NllCore(logits, targets, reduction, ignoreIndex, mask, "CrossEntropy", normalize: true);
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ public static class Loss
     {
         ArgumentNullException.ThrowIfNull(logProbabilities);
         if (logProbabilities.Rank == 0) throw new ArgumentException("Nll: log-probabilities must have a class dimension; got a scalar.");
-        return NllCore(logProbabilities, targets, reduction, ignoreIndex, mask, "Nll");
+        return NllCore(logProbabilities, targets, reduction, ignoreIndex, mask, "Nll", normalize: false);
     }
 
     /// <summary>Mean squared error: (prediction − target)², reduced. Shapes must be equal.</summary>
@@ -71,19 +71,20 @@ public static class Loss
     // Picks each counted row's target entry with a gather, whose VJP scatters the gradient back. Entries that are not
     // picked never enter the arithmetic, so a −∞ log-probability elsewhere in a row (a class given probability 0, a logit
     // masked with −∞) or a non-finite value in an ignored row cannot turn the loss into NaN, as multiplying by a one-hot
-    // mask would (0·(−∞) = NaN).
-    private static Tensor<T> NllCore<T>(Tensor<T> logProbabilities, int[] targets, Reduction reduction, int ignoreIndex,
-        bool[]? mask, string operation) where T : unmanaged, IFloatingPointIeee754<T>
+    // mask would (0·(−∞) = NaN). With normalize (cross-entropy), the counted rows are gathered first and only they go
+    // through log-softmax: its backward pass scales each row's softmax by the row's cotangent sum, and a NaN logit in an
+    // ignored row would otherwise give 0·NaN = NaN there and in every parameter upstream.
+    private static Tensor<T> NllCore<T>(Tensor<T> scores, int[] targets, Reduction reduction, int ignoreIndex,
+        bool[]? mask, string operation, bool normalize) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(targets);
-        var shape = logProbabilities.Shape;
+        var shape = scores.Shape;
         int classes = shape[-1];
         int rows = shape.Product(0, shape.Rank - 1);
         if (targets.Length != rows)
             throw new ArgumentException($"{operation}: {targets.Length} targets for {rows} rows of {shape}.");
         if (mask is not null && mask.Length != rows)
             throw new ArgumentException($"{operation}: mask has {mask.Length} entries for {rows} rows of {shape}.");
-        var entries = new List<int>(rows);
         var countedRows = new List<int>(rows);
         for (int r = 0; r < rows; r++)
         {
@@ -91,10 +92,15 @@ public static class Loss
             if (target == ignoreIndex || (mask is not null && !mask[r])) continue;
             if ((uint)target >= (uint)classes)
                 throw new ArgumentException($"{operation}: target {target} at row {r} is outside [0, {classes}).");
-            entries.Add(r * classes + target);
             countedRows.Add(r);
         }
-        var losses = -Tensor.GatherRows(logProbabilities.Reshape(rows * classes), [.. entries]); // [counted]
+        var table = scores.Reshape(rows, classes);
+        bool gathered = normalize && countedRows.Count < rows;
+        if (gathered) table = Tensor.GatherRows(table, [.. countedRows]);
+        if (normalize) table = Tensor.LogSoftmax(table);
+        var entries = new int[countedRows.Count];
+        for (int i = 0; i < entries.Length; i++) entries[i] = (gathered ? i : countedRows[i]) * classes + targets[countedRows[i]];
+        var losses = -Tensor.GatherRows(table.Reshape(table.Shape[0] * classes), entries); // [counted]
         switch (reduction)
         {
             case Reduction.None:
@@ -103,9 +109,9 @@ public static class Loss
             case Reduction.Sum:
                 return Tensor.Sum(losses);
             default:
-                if (entries.Count == 0)
+                if (entries.Length == 0)
                     throw new ArgumentException($"{operation}: every row is ignored or masked out, so the mean is undefined.");
-                return Tensor.Sum(losses) / T.CreateChecked(entries.Count);
+                return Tensor.Sum(losses) / T.CreateChecked(entries.Length);
         }
     }
 }

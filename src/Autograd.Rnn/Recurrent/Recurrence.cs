@@ -18,7 +18,8 @@ public static class Recurrence
     /// <summary>
     /// Unrolls <paramref name="cell"/> over <paramref name="inputs"/> [time, batch, features] from <paramref name="initialState"/>.
     /// With <paramref name="lengths"/> (one per batch element, each 1..time), steps at or beyond a sequence's length
-    /// leave its state unchanged and receive no gradient, and its output there is zero. With <paramref name="reverse"/>,
+    /// leave its state unchanged and receive no gradient, and its output there is zero; whatever the inputs hold there
+    /// (NaN and ∞ included) reaches no value and no gradient. With <paramref name="reverse"/>,
     /// each sequence is read from its own last step back to its first (the backward direction of a bidirectional
     /// layer); outputs stay in time order.
     /// </summary>
@@ -44,6 +45,7 @@ public static class Recurrence
         ArgumentNullException.ThrowIfNull(initialState);
         ArgumentNullException.ThrowIfNull(inputs);
         var (steps, batch) = Validate(cell, initialState, inputs, lengths);
+        if (lengths is not null && !AllValid(lengths, steps - 1)) inputs = WithoutPadding(inputs, lengths);
 
         var stepInputs = ProjectInputs(cell, parameters, inputs);
 
@@ -148,6 +150,22 @@ public static class Recurrence
     {
         foreach (int length in lengths) if (t >= length) return false;
         return true;
+    }
+
+    /// <summary>
+    /// The inputs with every padded step replaced by zeros (selected, not multiplied, so a NaN or ∞ there goes too).
+    /// The cell still runs on padded rows, and the masks after each step drop what it computes there; but the backward
+    /// pass multiplies the zero cotangents those rows get by the cell's local derivatives at them, and 0·NaN = NaN:
+    /// one non-finite padding value used to make every weight's gradient NaN.
+    /// </summary>
+    private static Tensor<T> WithoutPadding<T>(Tensor<T> inputs, int[] lengths) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int steps = inputs.Shape[0], batch = inputs.Shape[1];
+        var valid = new T[steps * batch];
+        for (int t = 0; t < steps; t++)
+            for (int b = 0; b < batch; b++)
+                valid[t * batch + b] = t < lengths[b] ? T.One : T.Zero;
+        return Tensor.Where(Tensor.FromArray(valid, steps, batch, 1), inputs, Tensor.Scalar(T.Zero));
     }
 
     // [batch, 1]: 1 where step t is inside the sequence, 0 where it is padding. A constant: masks carry no gradient.
