@@ -33,12 +33,14 @@ internal static class Backward
                         target.AddSlice(slice, g);
                         continue;
                     }
-                    if (node.RowContraction?.Invoke(g, i) is var (left, right))
+                    if (RowContraction(node, g, i) is var (left, right))
                     {
                         target.AddRowContraction(left, right);
                         continue;
                     }
-                    var contribution = node.Vjp!(g, i);
+                    Tensor<T> contribution;
+                    if (!Anomaly.Active) contribution = node.Vjp!(g, i);
+                    else using (Anomaly.InBackwardOf(node, i)) contribution = node.Vjp!(g, i);
                     if (contribution.Shape != input.Shape)
                         throw new InvalidOperationException(
                             $"{node.Operation}: its VJP returned a cotangent of shape {contribution.Shape} for input {i} of shape {input.Shape}.");
@@ -51,6 +53,14 @@ internal static class Backward
         for (int i = 0; i < leaves.Length; i++)
             result[i] = pending.TryGetValue(leaves[i].Node!, out var cotangent) ? cotangent.Total() : Tensor.ZerosLike(leaves[i]);
         return result;
+    }
+
+    private static (Tensor<T> Left, Tensor<T> Right)? RowContraction<T>(Node<T> node, Tensor<T> g, int i)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (node.RowContraction is null) return null;
+        if (!Anomaly.Active) return node.RowContraction(g, i);
+        using (Anomaly.InBackwardOf(node, i)) return node.RowContraction(g, i);
     }
 
     private static Cotangent<T> Pending<T>(Dictionary<Node<T>, Cotangent<T>> pending, Tensor<T> input)
@@ -133,7 +143,8 @@ internal static class Backward
         {
             if (productSum is not null)
             {
-                Add(new Tensor<T>(new NdArray<T>(productSum, shape)));
+                var accumulated = new Tensor<T>(new NdArray<T>(productSum, shape));
+                Add(Anomaly.Active ? Anomaly.Check("MatMulTransposeA (a weight's gradient summed over its uses)", accumulated, null, []) : accumulated);
                 productSum = null;
             }
             if (tracedContractions is not null)

@@ -14,7 +14,20 @@ public static class Grad
     // gets a later tag than its enclosing call), and no result depends on its value.
     private static long lastTag;
 
-    private static Level NewLevel() => new(Interlocked.Increment(ref lastTag));
+    // Grad calls running on this thread: a new level's depth, for messages (Anomaly, graph export).
+    [ThreadStatic] private static int running;
+
+    private static Level NewLevel()
+    {
+        running++;
+        return new Level(Interlocked.Increment(ref lastTag), running);
+    }
+
+    private static void End(Level level)
+    {
+        running--;
+        level.End();
+    }
 
     /// <summary>
     /// The value of <paramref name="function"/> at <paramref name="parameters"/> and its gradient with respect to
@@ -38,7 +51,7 @@ public static class Grad
         }
         finally
         {
-            level.End();
+            End(level);
         }
     }
 
@@ -61,7 +74,7 @@ public static class Grad
         }
         finally
         {
-            level.End();
+            End(level);
         }
     }
 
@@ -126,7 +139,7 @@ public static class Grad
         }
         finally
         {
-            level.End();
+            End(level);
         }
     }
 

@@ -9,11 +9,14 @@ namespace Autograd.Rnn;
 /// levels under it (the outer sweep finds a node of another level and returns zeros) and every later op re-records
 /// itself once per ended level (the cost of a carried state grew with each step).
 /// </summary>
-internal sealed class Level(long id)
+internal sealed class Level(long id, int depth)
 {
     private volatile bool ended;
 
     public long Id { get; } = id;
+
+    /// <summary>How many <see cref="Grad"/> calls were running on this thread when this one started, plus one: 1 for an outermost call.</summary>
+    public int Depth { get; } = depth;
 
     public bool IsLive => !ended;
 

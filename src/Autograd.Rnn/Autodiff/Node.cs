@@ -30,6 +30,7 @@ internal sealed class Node<T> where T : unmanaged, IFloatingPointIeee754<T>
         Slice = slice;
         RowContraction = rowContraction;
         Level = level;
+        Origin = Anomaly.Active ? Anomaly.CallSite() : null;
         Operation = operation;
         Inputs = inputs;
         Vjp = vjp;
@@ -40,6 +41,9 @@ internal sealed class Node<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>The level's id.</summary>
     public long Tag => Level.Id;
+
+    /// <summary>In anomaly mode (<see cref="Anomaly.Detect"/>): the caller's code that recorded this node; otherwise null.</summary>
+    public string? Origin { get; }
 
     /// <summary>The op's name, for messages.</summary>
     public string Operation { get; }

@@ -20,10 +20,16 @@ internal static class Trace
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         x = x.Live;
-        if (x.Node is null) return new Tensor<T>(kernel(x.Value));
+        if (x.Node is null)
+        {
+            var constant = new Tensor<T>(kernel(x.Value));
+            return Anomaly.Active ? Anomaly.Check(operation, constant, null, [x]) : constant;
+        }
         var xPrimal = x.Primal!;
-        var y = self(xPrimal);
-        return Tensor<T>.Record(y, x.Node.Level, operation, [x], (g, _) => vjp(xPrimal, y, g), slice);
+        Tensor<T> y;
+        if (!Anomaly.Active) y = self(xPrimal);
+        else using (Anomaly.Suppress()) y = self(xPrimal);
+        return Checked(Tensor<T>.Record(y, x.Node.Level, operation, [x], (g, _) => vjp(xPrimal, y, g), slice), [x]);
     }
 
     public static Tensor<T> Binary<T>(
@@ -39,16 +45,26 @@ internal static class Trace
         a = a.Live;
         b = b.Live;
         var level = Innermost(a.Node?.Level, b.Node?.Level);
-        if (level is null) return new Tensor<T>(kernel(a.Value, b.Value));
+        if (level is null)
+        {
+            var constant = new Tensor<T>(kernel(a.Value, b.Value));
+            return Anomaly.Active ? Anomaly.Check(operation, constant, null, [a, b]) : constant;
+        }
         long tag = level.Id;
         var aPrimal = a.PrimalAt(tag);
         var bPrimal = b.PrimalAt(tag);
-        var y = self(aPrimal, bPrimal);
-        return Tensor<T>.Record(y, level, operation,
+        Tensor<T> y;
+        if (!Anomaly.Active) y = self(aPrimal, bPrimal);
+        else using (Anomaly.Suppress()) y = self(aPrimal, bPrimal);
+        return Checked(Tensor<T>.Record(y, level, operation,
             [a.Tag == tag ? a : null, b.Tag == tag ? b : null],
             (g, i) => vjp(aPrimal, bPrimal, y, g, i),
-            rowContraction: rowContraction is null ? null : (g, i) => rowContraction(aPrimal, bPrimal, g, i));
+            rowContraction: rowContraction is null ? null : (g, i) => rowContraction(aPrimal, bPrimal, g, i)), [a, b]);
     }
+
+    // In anomaly mode, each op's result is checked once, at the level it is recorded at.
+    private static Tensor<T> Checked<T>(Tensor<T> result, ReadOnlySpan<Tensor<T>> inputs) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Anomaly.Active ? Anomaly.Check(result.Node!.Operation, result, result.Node.Level, inputs) : result;
 
     // Live levels on one thread are nested, so the latest of them is the innermost.
     private static Level? Innermost(Level? a, Level? b) => a is null ? b : b is null || a.Id >= b.Id ? a : b;
@@ -68,7 +84,8 @@ internal static class Trace
         {
             var values = new NdArray<T>[inputs.Length];
             for (int i = 0; i < inputs.Length; i++) values[i] = inputs[i].Value;
-            return new Tensor<T>(kernel(values));
+            var constant = new Tensor<T>(kernel(values));
+            return Anomaly.Active ? Anomaly.Check(operation, constant, null, inputs) : constant;
         }
         long tag = level.Id;
         var primals = new Tensor<T>[inputs.Length];
@@ -78,8 +95,10 @@ internal static class Trace
             primals[i] = inputs[i].PrimalAt(tag);
             traced[i] = inputs[i].Tag == tag ? inputs[i] : null;
         }
-        var y = self(primals);
-        return Tensor<T>.Record(y, level, operation, traced, (g, i) => vjp(primals, y, g, i));
+        Tensor<T> y;
+        if (!Anomaly.Active) y = self(primals);
+        else using (Anomaly.Suppress()) y = self(primals);
+        return Checked(Tensor<T>.Record(y, level, operation, traced, (g, i) => vjp(primals, y, g, i)), inputs);
     }
 }
 
