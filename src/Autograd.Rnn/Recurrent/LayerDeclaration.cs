@@ -83,9 +83,12 @@ internal sealed class LayerDeclaration<T> where T : unmanaged, IFloatingPointIee
         foreach (var expected in all)
         {
             if (!parameters.Contains(expected.Name))
+            {
                 (problems ??= []).Add($"{expected.Name}: missing; expected {expected.Shape}");
-            else if (parameters[expected.Name].Shape is var actual && actual != expected.Shape)
-                (problems ??= []).Add($"{expected.Name}: expected {expected.Shape}, got {actual}");
+                continue;
+            }
+            var actual = parameters[expected.Name].Shape;
+            if (actual != expected.Shape) (problems ??= []).Add($"{expected.Name}: expected {expected.Shape}, got {actual}");
         }
         foreach (var name in parameters.Names)
             if (IsLayerName(name) && !shapes.ContainsKey(name))
@@ -103,8 +106,8 @@ internal sealed class LayerDeclaration<T> where T : unmanaged, IFloatingPointIee
     private string Describe()
     {
         var options = layer.Options;
-        return $"NumLayers = {options.NumLayers}, Bidirectional = {(options.Bidirectional ? "true" : "false")}, LearnInitialState = {(options.LearnInitialState ? "true" : "false")}, "
-            + $"input {layer.InputSize}, hidden {layer.HiddenSize}";
+        return $"NumLayers = {options.NumLayers}, Bidirectional = {(options.Bidirectional ? "true" : "false")}, "
+            + $"LearnInitialState = {(options.LearnInitialState ? "true" : "false")}, input {layer.InputSize}, hidden {layer.HiddenSize}";
     }
 
     // Which option rules the name out, when one does.
