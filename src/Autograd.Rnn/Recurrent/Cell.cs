@@ -27,8 +27,13 @@ public sealed class Cell<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Optional: the part of the step that depends only on the input, x [rows, inputSize] -> [rows, k]. Sequence runs
     /// apply it to many time steps at once (one matrix product per block of steps instead of one per step).
     /// </param>
+    /// <param name="parameterShapes">
+    /// Optional: the names and shapes <paramref name="initialize"/> creates for (inputSize, hiddenSize), without creating
+    /// tensors. When absent, <see cref="ParameterShapes"/> reads them off one call of <paramref name="initialize"/>.
+    /// </param>
     public Cell(string name, CellStep<T> step, Func<int, int, ulong, Params<T>> initialize, int stateParts = 1,
-        Func<Params<T>, Tensor<T>, Tensor<T>>? inputProjection = null)
+        Func<Params<T>, Tensor<T>, Tensor<T>>? inputProjection = null,
+        Func<int, int, IReadOnlyList<ParameterShape>>? parameterShapes = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(step);
@@ -39,6 +44,7 @@ public sealed class Cell<T> where T : unmanaged, IFloatingPointIeee754<T>
         Initializer = initialize;
         StateParts = stateParts;
         InputProjection = inputProjection;
+        DeclaredShapes = parameterShapes;
     }
 
     /// <summary>The cell's name, for messages.</summary>
@@ -62,6 +68,26 @@ public sealed class Cell<T> where T : unmanaged, IFloatingPointIeee754<T>
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
         return Initializer(inputSize, hiddenSize, seed);
     }
+
+    /// <summary>
+    /// The names and shapes of the parameters the cell takes for inputs of <paramref name="inputSize"/> features and a
+    /// state of <paramref name="hiddenSize"/>, in <see cref="Initialize"/>'s order: what a <see cref="RecurrentLayer{T}"/>
+    /// holds its parameters to. From the declaration given to the constructor, or else read off one call of the
+    /// initialiser (seed 0) — for a cell built from functions, the initialiser is the declaration.
+    /// </summary>
+    public IReadOnlyList<ParameterShape> ParameterShapes(int inputSize, int hiddenSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
+        if (DeclaredShapes is not null) return DeclaredShapes(inputSize, hiddenSize);
+        var created = Initializer(inputSize, hiddenSize, 0);
+        var shapes = new ParameterShape[created.Count];
+        int i = 0;
+        foreach (var (name, tensor) in created) shapes[i++] = new ParameterShape(name, tensor.Shape);
+        return shapes;
+    }
+
+    private Func<int, int, IReadOnlyList<ParameterShape>>? DeclaredShapes { get; }
 
     /// <summary>One step on a raw input x [batch, inputSize]: projection (if any), then the recurrence.</summary>
     public RecurrentState<T> Step(Params<T> parameters, RecurrentState<T> state, Tensor<T> input) =>

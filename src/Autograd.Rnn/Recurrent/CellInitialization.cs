@@ -68,6 +68,13 @@ public sealed record CellInitialization
         return p.Add("bias_ih", biasIh).Add("bias_hh", biasHh);
     }
 
+    /// <summary>The names and shapes <see cref="Create{T}"/> makes, without making them.</summary>
+    internal IReadOnlyList<ParameterShape> Shapes(int gates, int inputSize, int hiddenSize)
+    {
+        ParameterShape[] weights = [new("weight_ih", new Shape(gates * hiddenSize, inputSize)), new("weight_hh", new Shape(gates * hiddenSize, hiddenSize))];
+        return Bias ? [.. weights, new("bias_ih", new Shape(gates * hiddenSize)), new("bias_hh", new Shape(gates * hiddenSize))] : weights;
+    }
+
     private static Tensor<T> Weight<T>(WeightInitialization kind, int gates, int hiddenSize, int fanIn, ulong seed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -42,6 +42,7 @@ public static class Cells
                 return RecurrentState<T>.Of(nonlinearity == Nonlinearity.Tanh ? Tensor.Tanh(preactivation) : Tensor.Relu(preactivation));
             },
             (inputSize, hiddenSize, seed) => init.Create<T>(1, inputSize, hiddenSize, seed),
+            parameterShapes: (inputSize, hiddenSize) => init.Shapes(1, inputSize, hiddenSize),
             stateParts: 1,
             inputProjection: ProjectWithBothBiases);
     }
@@ -62,6 +63,7 @@ public static class Cells
                 return RecurrentState<T>.Of(h, c);
             },
             (inputSize, hiddenSize, seed) => init.Create<T>(4, inputSize, hiddenSize, seed),
+            parameterShapes: (inputSize, hiddenSize) => init.Shapes(4, inputSize, hiddenSize),
             stateParts: 2,
             inputProjection: ProjectWithBothBiases);
     }
@@ -77,6 +79,7 @@ public static class Cells
         return new Cell<T>(variant == GruVariant.PyTorch ? "GRU" : "GRU (Cho et al.)",
             variant == GruVariant.PyTorch ? GruStep : ChoGruStep,
             (inputSize, hiddenSize, seed) => init.Create<T>(3, inputSize, hiddenSize, seed),
+            parameterShapes: (inputSize, hiddenSize) => init.Shapes(3, inputSize, hiddenSize),
             stateParts: 1,
             inputProjection: variant == GruVariant.PyTorch ? ProjectGru : ProjectWithBothBiases);
     }
@@ -90,7 +93,7 @@ public static class Cells
         var r_z_n = Tensor.Chunk(Recurrent(p, h), 3, axis: 1);
         var r = Tensor.Sigmoid(x[0] + r_z_n[0]);
         var z = Tensor.Sigmoid(x[1] + r_z_n[1]);
-        var candidate = p.Contains("bias_hh") ? r_z_n[2] + Tensor.Narrow(p["bias_hh"], 0, 2 * hidden, hidden) : r_z_n[2];
+        var candidate = HasBiases(p) ? r_z_n[2] + Tensor.Narrow(p["bias_hh"], 0, 2 * hidden, hidden) : r_z_n[2];
         var n = Tensor.Tanh(x[2] + r * candidate);
         return RecurrentState<T>.Of(n + z * (h - n)); // = (1 − z) ⊙ n + z ⊙ h with one product fewer
     }
@@ -116,18 +119,35 @@ public static class Cells
 
     /// <summary>x [rows, I] -> x·W_ihᵀ + (b_ih + b_hh) [rows, G·H].</summary>
     private static Tensor<T> ProjectWithBothBiases<T>(Params<T> p, Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        WithBias(Tensor.MatMulTransposeB(x, p["weight_ih"]), p.Contains("bias_ih") ? p["bias_ih"] + p["bias_hh"] : null);
+        WithBias(Tensor.MatMulTransposeB(x, p["weight_ih"]), HasBiases(p) ? p["bias_ih"] + p["bias_hh"] : null);
 
     /// <summary>
     /// x [rows, I] -> x·W_ihᵀ + b_ih + (b_hr, b_hz, 0) [rows, 3H]: b_hn stays in the step, where the reset gate scales it.
     /// </summary>
     private static Tensor<T> ProjectGru<T>(Params<T> p, Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!p.Contains("bias_ih")) return Tensor.MatMulTransposeB(x, p["weight_ih"]);
+        if (!HasBiases(p)) return Tensor.MatMulTransposeB(x, p["weight_ih"]);
         var recurrentBias = p["bias_hh"];
         int hidden = recurrentBias.Shape[0] / 3;
         var folded = Tensor.Concat([Tensor.Narrow(recurrentBias, 0, 0, 2 * hidden), Tensor.Zeros<T>(hidden)], 0);
         return WithBias(Tensor.MatMulTransposeB(x, p["weight_ih"]), p["bias_ih"] + folded);
+    }
+
+    /// <summary>
+    /// Whether the cell has its biases: both <c>bias_ih</c> and <c>bias_hh</c> (PyTorch's <c>bias=True</c>) or neither
+    /// (<c>bias=False</c>). One without the other is an error, so that a present bias is never silently dropped.
+    /// </summary>
+    /// <exception cref="ArgumentException">Exactly one of the two biases is present; the message names the missing one.</exception>
+    private static bool HasBiases<T>(Params<T> p) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool input = p.Contains("bias_ih"), recurrent = p.Contains("bias_hh");
+        if (input != recurrent)
+        {
+            var (missing, present) = input ? ("bias_hh", "bias_ih") : ("bias_ih", "bias_hh");
+            throw new ArgumentException($"Cells: parameter '{missing}' is missing while '{present}' {p[present].Shape} is present; "
+                + $"a built-in cell takes both biases or neither (CellInitialization.WithBias(false)). Names: {string.Join(", ", p.Names)}.");
+        }
+        return input;
     }
 
     private static Tensor<T> WithBias<T>(Tensor<T> product, Tensor<T>? bias) where T : unmanaged, IFloatingPointIeee754<T> =>

@@ -35,7 +35,7 @@ public static class Recurrence
     /// For example, adding a zero-valued leaf ε_t to h_t makes ∂loss/∂ε_t = ∂loss/∂h_t (see <c>GradientProbe</c>).
     /// </param>
     /// <exception cref="ArgumentException">Inputs are not 3-D or have no time steps; lengths do not fit the batch or
-    /// are outside 1..time; the state's batch size differs from the inputs'.</exception>
+    /// are outside 1..time; a state part is not [batch, hidden] (batch from the inputs, hidden from part 0).</exception>
     public static ScanResult<T> Scan<T>(Cell<T> cell, Params<T> parameters, RecurrentState<T> initialState, Tensor<T> inputs,
         int[]? lengths = null, bool reverse = false, Func<int, RecurrentState<T>, RecurrentState<T>>? afterStep = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -130,9 +130,16 @@ public static class Recurrence
         if (steps == 0) throw new ArgumentException($"Scan: inputs {inputs.Shape} hold an empty sequence (no time steps).");
         if (initialState.Count != cell.StateParts)
             throw new ArgumentException($"Scan: the {cell.Name} cell carries {cell.StateParts} state tensors; the initial state has {initialState.Count}.");
-        foreach (var part in initialState)
-            if (part.Rank != 2 || part.Shape[0] != batch)
-                throw new ArgumentException($"Scan: initial state {part.Shape} does not match the batch of inputs {inputs.Shape}; expected [{batch}, hidden].");
+        // Every part is [batch, hidden]; the hidden size is read from part 0 (the cell's parameters are its own business).
+        var hidden = initialState.Hidden;
+        if (hidden.Rank != 2 || hidden.Shape[0] != batch)
+            throw new ArgumentException($"Scan: initial state {hidden.Shape} (part 0, h) does not match the batch of inputs {inputs.Shape}; "
+                + $"expected [{batch}, hidden].");
+        var expected = new Shape(batch, hidden.Shape[1]);
+        for (int i = 1; i < initialState.Count; i++)
+            if (initialState[i].Shape != expected)
+                throw new ArgumentException($"Scan: initial state part {i} {initialState[i].Shape} does not fit inputs {inputs.Shape}: "
+                    + $"expected {expected} ([batch, hidden], hidden {hidden.Shape[1]} from part 0).");
         if (lengths is not null)
         {
             if (lengths.Length != batch)

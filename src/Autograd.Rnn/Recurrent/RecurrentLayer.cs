@@ -81,7 +81,11 @@ public sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee754
         Cell = cell;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
+        // Built on first use, not here: a user cell without a declaration is asked once through its initialiser.
+        declaration = new Lazy<LayerDeclaration<T>>(() => new LayerDeclaration<T>(this));
     }
+
+    private readonly Lazy<LayerDeclaration<T>> declaration;
 
     /// <summary>The cell every layer and direction runs.</summary>
     public Cell<T> Cell { get; }
@@ -104,7 +108,7 @@ public sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee754
         for (int layer = 0; layer < Options.NumLayers; layer++)
             for (int direction = 0; direction < Directions; direction++)
             {
-                string suffix = Suffix(layer, direction);
+                string suffix = LayerDeclaration<T>.Suffix(layer, direction);
                 int inputSize = layer == 0 ? InputSize : HiddenSize * Directions;
                 ulong cellSeed = seed + 1000003UL * (ulong)(layer * 2 + direction);
                 foreach (var (name, tensor) in Cell.Initialize(inputSize, HiddenSize, cellSeed))
@@ -116,35 +120,53 @@ public sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee754
         return result;
     }
 
+    /// <summary>Every parameter the layer takes, name and shape, in <see cref="Initialize"/>'s order.</summary>
+    public IReadOnlyList<ParameterShape> ParameterShapes => declaration.Value.Parameters;
+
     /// <summary>
     /// Runs the layer. input [time, batch, InputSize] ([batch, time, InputSize] when batch-first); optional
     /// <paramref name="lengths"/> per batch element (1..time) for padded batches; optional initial states, one per layer and
-    /// direction in PyTorch's order (zeros, or the learned ones, when absent).
+    /// direction in PyTorch's order (zeros, or the learned ones, when absent), each part [batch, HiddenSize].
     /// </summary>
-    /// <exception cref="ArgumentException">The input's shape, the lengths or the initial states do not fit.</exception>
+    /// <remarks>
+    /// The layer runs with exactly the parameters it declares (<see cref="ParameterShapes"/>, what <see cref="Initialize"/>
+    /// creates). A name ending in <c>_l{k}</c> or <c>_l{k}_reverse</c>, or starting with <c>initial_state</c>, belongs to the
+    /// layer: it must be one of its own names, with its shape — so a missing bias, a <c>weight_ih_l1</c> in a one-layer model,
+    /// a <c>_reverse</c> name in a unidirectional one or an <c>initial_state…</c> without <see cref="RecurrentLayerOptions.LearnInitialState"/>
+    /// is an error. Any other name (<c>readout.weight</c>, <c>embedding.weight</c>, <c>input</c>) belongs to another
+    /// module and is ignored, so a model's whole <see cref="Params{T}"/> can be passed. Another recurrent layer's
+    /// parameters, even under a prefix (<c>decoder.weight_ih_l0</c>), end like this layer's names and are refused: pass
+    /// <c>parameters.Select("encoder.")</c>.
+    /// </remarks>
+    /// <exception cref="ArgumentException">
+    /// The input's shape, the lengths or the initial states do not fit (the message says how the input was read, with
+    /// <see cref="RecurrentLayerOptions.BatchFirst"/>); or parameters are missing, unexpected or misshapen (one message
+    /// lists them all, each with its expected and actual shape).
+    /// </exception>
     public RecurrentLayerResult<T> Apply(Params<T> parameters, Tensor<T> input, int[]? lengths = null,
         IReadOnlyList<RecurrentState<T>>? initialStates = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank != 3)
-            throw new ArgumentException($"{Cell.Name} layer: input {input.Shape} must be 3-D, [{(Options.BatchFirst ? "batch, time" : "time, batch")}, {InputSize}].");
+            throw new ArgumentException($"{Cell.Name} layer: input {input.Shape} must be 3-D, {Layout()} (BatchFirst = {(Options.BatchFirst ? "true" : "false")}).");
         if (input.Shape[2] != InputSize)
-            throw new ArgumentException($"{Cell.Name} layer: input {input.Shape} has {input.Shape[2]} features; the layer expects {InputSize}.");
-        if (initialStates is not null && initialStates.Count != Options.NumLayers * Directions)
-            throw new ArgumentException($"{Cell.Name} layer: {initialStates.Count} initial states given; expected {Options.NumLayers * Directions} (layers × directions).");
-
+            throw new ArgumentException($"{Cell.Name} layer: {ReadAs(input)} has {input.Shape[2]} features; the layer expects {InputSize}.");
+        var declared = declaration.Value;
+        declared.Check(parameters);
         var sequence = Options.BatchFirst ? Tensor.Transpose(input, 0, 1) : input;
-        int batch = sequence.Shape[1];
+        int steps = sequence.Shape[0], batch = sequence.Shape[1];
+        CheckLengths(lengths, input, steps, batch);
+        CheckInitialStates(initialStates, input, batch);
+
         var finals = new List<RecurrentState<T>>();
         for (int layer = 0; layer < Options.NumLayers; layer++)
         {
             var outputs = new Tensor<T>[Directions];
             for (int direction = 0; direction < Directions; direction++)
             {
-                string suffix = Suffix(layer, direction);
-                var cellParameters = CellParameters(parameters, suffix);
-                var initial = initialStates?[layer * Directions + direction] ?? InitialState(parameters, suffix, batch);
+                var cellParameters = declared.CellParameters(parameters, layer, direction);
+                var initial = initialStates?[layer * Directions + direction] ?? InitialState(parameters, LayerDeclaration<T>.Suffix(layer, direction), batch);
                 var run = Recurrence.Scan(Cell, cellParameters, initial, sequence, lengths, reverse: direction == 1);
                 outputs[direction] = run.Outputs;
                 finals.Add(run.FinalState);
@@ -155,19 +177,54 @@ public sealed class RecurrentLayer<T> where T : unmanaged, IFloatingPointIeee754
         return new RecurrentLayerResult<T>(output, finals);
     }
 
-    private static string Suffix(int layer, int direction) => direction == 0 ? $"_l{layer}" : $"_l{layer}_reverse";
+    private string Layout() => Options.BatchFirst ? $"[batch, time, {InputSize}]" : $"[time, batch, {InputSize}]";
 
-    // The cell's own names for one layer and direction: "weight_ih_l1_reverse" -> "weight_ih".
-    private static Params<T> CellParameters(Params<T> parameters, string suffix)
+    // "input [5,3,8] read as [time, batch, features] (BatchFirst = false)": batch/time mix-ups show up here.
+    private string ReadAs(Tensor<T> input) =>
+        $"input {input.Shape} read as {(Options.BatchFirst ? "[batch, time, features]" : "[time, batch, features]")} (BatchFirst = {(Options.BatchFirst ? "true" : "false")})";
+
+    private void CheckLengths(int[]? lengths, Tensor<T> input, int steps, int batch)
     {
-        var result = Params<T>.Empty;
-        foreach (var (name, tensor) in parameters)
-            if (name.EndsWith(suffix, StringComparison.Ordinal) && !name.StartsWith("initial_state", StringComparison.Ordinal))
-                result = result.Add(name[..^suffix.Length], tensor);
-        if (result.Count == 0)
-            throw new ArgumentException($"RecurrentLayer: no parameters end in '{suffix}'. Names: {string.Join(", ", parameters.Names)}.");
-        return result;
+        if (lengths is null) return;
+        if (lengths.Length != batch)
+            throw new ArgumentException($"{Cell.Name} layer: {lengths.Length} lengths for a batch of {batch}: {ReadAs(input)}.");
+        for (int b = 0; b < lengths.Length; b++)
+            if (lengths[b] < 1 || lengths[b] > steps)
+                throw new ArgumentException($"{Cell.Name} layer: length {lengths[b]} of sequence {b} is outside 1..{steps}: {ReadAs(input)}.");
     }
+
+    private void CheckInitialStates(IReadOnlyList<RecurrentState<T>>? initialStates, Tensor<T> input, int batch)
+    {
+        if (initialStates is null) return;
+        if (initialStates.Count != Options.NumLayers * Directions)
+            throw new ArgumentException($"{Cell.Name} layer: {initialStates.Count} initial states given; expected {Options.NumLayers * Directions} "
+                + $"(layers × directions: NumLayers = {Options.NumLayers}, Bidirectional = {(Options.Bidirectional ? "true" : "false")}).");
+        var expected = new Shape(batch, HiddenSize);
+        List<string>? problems = null;
+        bool batchDiffers = false;
+        for (int i = 0; i < initialStates.Count; i++)
+        {
+            var state = initialStates[i];
+            string where = $"of layer {i / Directions}{(i % Directions == 1 ? " (reverse)" : "")} (initialStates[{i}])";
+            if (state is null || state.Count != Cell.StateParts)
+            {
+                (problems ??= []).Add($"initial state {where}: {state?.Count ?? 0} part(s); the {Cell.Name} cell carries {Cell.StateParts}");
+                continue;
+            }
+            for (int part = 0; part < state.Count; part++)
+                if (state[part].Shape != expected)
+                {
+                    (problems ??= []).Add($"initial state {PartName(part)} {where}: expected {expected}, got {state[part].Shape}");
+                    batchDiffers |= state[part].Rank >= 1 && state[part].Shape[0] != batch;
+                }
+        }
+        if (problems is null) return;
+        throw new ArgumentException($"{Cell.Name} layer: initial states must be [batch, hidden] = {expected}:\n  "
+            + string.Join("\n  ", problems) + (batchDiffers ? $"\nThe batch is {batch}: {ReadAs(input)}." : ""));
+    }
+
+    // PyTorch's names: h0, and c0 for an LSTM-like cell's second part.
+    private string PartName(int part) => part == 0 ? "h0" : part == 1 && Cell.StateParts == 2 ? "c0" : $"part {part}";
 
     private RecurrentState<T> InitialState(Params<T> parameters, string suffix, int batch)
     {
