@@ -17,13 +17,13 @@ public static class Grad
     // Grad calls running on this thread: a new level's depth, for messages (Anomaly, graph export).
     [ThreadStatic] private static int running;
 
-    private static Level NewLevel()
+    internal static Level NewLevel()
     {
         running++;
         return new Level(Interlocked.Increment(ref lastTag), running);
     }
 
-    private static void End(Level level)
+    internal static void End(Level level)
     {
         running--;
         level.End();

@@ -154,6 +154,9 @@ public sealed class Params<T> : IReadOnlyCollection<KeyValuePair<string, Tensor<
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>Each parameter's name, shape, element count and bytes, and the totals; its <c>ToString</c> is a table.</summary>
+    public ParamsSummary Summary() => ParamsSummary.Of(this);
+
     /// <summary>Names and shapes, e.g. <c>Params { w: [3,4], b: [4] }</c>.</summary>
     public override string ToString() =>
         "Params { " + string.Join(", ", names.Select(n => $"{n}: {tensors[n].Shape}")) + " }";
