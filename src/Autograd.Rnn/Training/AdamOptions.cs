@@ -1,8 +1,9 @@
 namespace Autograd.Rnn;
 
 /// <summary>
-/// Hyper-parameters of <see cref="Adam"/>, with PyTorch's defaults (<c>torch.optim.Adam</c>). Immutable; each field is checked when set (a value
-/// out of range throws, naming the field, the range and the value). Change a field with its <c>With…</c> method (from F#) or a C# <c>with</c> expression.
+/// Hyper-parameters of <see cref="Adam"/>, with PyTorch's defaults (<c>torch.optim.Adam</c>). Immutable; each field
+/// is checked when set (a value out of range throws, naming the field, the range and the value). Change a field with
+/// its <c>With…</c> method (from F#) or a C# <c>with</c> expression.
 /// </summary>
 public sealed record AdamOptions
 {

@@ -2,8 +2,8 @@ namespace Autograd.Rnn;
 
 /// <summary>
 /// Hyper-parameters of <see cref="AdamW"/>, with PyTorch's defaults (<c>torch.optim.AdamW</c>; note the weight decay
-/// of 1e-2, where Adam's default is 0). Immutable; each field is checked when set (a value
-/// out of range throws, naming the field, the range and the value). Change a field with its <c>With…</c> method or a C# <c>with</c>.
+/// of 1e-2, where Adam's default is 0). Immutable; each field is checked when set (a value out of range throws,
+/// naming the field, the range and the value). Change a field with its <c>With…</c> method or a C# <c>with</c>.
 /// </summary>
 public sealed record AdamWOptions
 {
