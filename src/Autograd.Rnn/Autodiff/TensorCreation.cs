@@ -24,11 +24,12 @@ public static partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(values);
         int rows = values.GetLength(0), columns = values.GetLength(1);
-        var data = new T[rows * columns];
+        var shape = new Shape(rows, columns);
+        var data = new T[shape.Size];
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < columns; c++)
                 data[r * columns + c] = values[r, c];
-        return new Tensor<T>(new NdArray<T>(data, new Shape(rows, columns)));
+        return new Tensor<T>(new NdArray<T>(data, shape));
     }
 
     /// <summary>A 2-D tensor [rows, columns] from rows of equal length.</summary>
@@ -37,14 +38,15 @@ public static partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(rows);
         int columns = rows.Length == 0 ? 0 : rows[0].Length;
-        var data = new T[rows.Length * columns];
+        var shape = Shape.Result("Tensor.FromRows: rows", rows.Length, columns);
+        var data = new T[shape.Size];
         for (int r = 0; r < rows.Length; r++)
         {
             if (rows[r].Length != columns)
                 throw new ArgumentException($"Tensor.FromRows: row {r} has {rows[r].Length} values, row 0 has {columns}.", nameof(rows));
             rows[r].CopyTo(data, r * columns);
         }
-        return new Tensor<T>(new NdArray<T>(data, new Shape(rows.Length, columns)));
+        return new Tensor<T>(new NdArray<T>(data, shape));
     }
 
     /// <summary>A rank-0 tensor holding <paramref name="value"/>.</summary>
@@ -71,21 +73,28 @@ public static partial class Tensor
         new(NdArray<T>.Full(like.Shape, T.One));
 
     /// <summary>The identity matrix [n, n].</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is negative.</exception>
+    /// <exception cref="ArgumentException">n² is more than <see cref="Shape.MaxSize"/>.</exception>
     public static Tensor<T> Eye<T>(int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(n);
-        var data = new T[n * n];
-        for (int i = 0; i < n; i++) data[i * n + i] = T.One;
-        return new Tensor<T>(new NdArray<T>(data, new Shape(n, n)));
+        if (n < 0) throw new ArgumentOutOfRangeException(nameof(n), n, $"Eye: n is {n}; expected n ≥ 0.");
+        // The shape first: n·n in int overflows for n > 46340, and its check names the size.
+        var shape = Shape.Result("Eye: the identity matrix", n, n);
+        var data = new T[shape.Size];
+        for (int i = 0; i < n; i++) data[(long)i * n + i] = T.One;
+        return new Tensor<T>(new NdArray<T>(data, shape));
     }
 
     /// <summary>
     /// Independent samples of a normal distribution N(<paramref name="mean"/>, <paramref name="standardDeviation"/>²).
     /// The same seed gives the same tensor.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The mean is not finite, or the standard deviation is negative or not finite.</exception>
     public static Tensor<T> RandomNormal<T>(int[] shape, ulong seed, double mean = 0.0, double standardDeviation = 1.0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Require.Finite(mean, nameof(mean), "Tensor.RandomNormal");
+        Require.NonNegative(standardDeviation, nameof(standardDeviation), "Tensor.RandomNormal");
         var s = new Shape(shape);
         var random = new SplitMix64(seed);
         var data = new T[s.Size];
@@ -97,10 +106,16 @@ public static partial class Tensor
     /// Independent samples of the uniform distribution on [<paramref name="low"/>, <paramref name="high"/>).
     /// The same seed gives the same tensor.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A bound is not finite.</exception>
+    /// <exception cref="ArgumentException">low is above high, or high − low is not finite.</exception>
     public static Tensor<T> RandomUniform<T>(int[] shape, ulong seed, double low = 0.0, double high = 1.0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!(low <= high)) throw new ArgumentException($"Tensor.RandomUniform: low {low} is above high {high}.");
+        Require.Finite(low, nameof(low), "Tensor.RandomUniform");
+        Require.Finite(high, nameof(high), "Tensor.RandomUniform");
+        if (!(low <= high)) throw new ArgumentException($"Tensor.RandomUniform: low {low} is above high {high}; expected low ≤ high.", nameof(low));
+        if (!double.IsFinite(high - low))
+            throw new ArgumentException($"Tensor.RandomUniform: the width high − low of [{low}, {high}) overflows a double.", nameof(high));
         var s = new Shape(shape);
         var random = new SplitMix64(seed);
         var data = new T[s.Size];

@@ -50,7 +50,8 @@ public static class Loss
     }
 
     /// <summary>Mean squared error: (prediction − target)², reduced. Shapes must be equal.</summary>
-    /// <exception cref="ArgumentException">The shapes differ.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, or the tensors are empty and the reduction is <see cref="Reduction.Mean"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The reduction is not one of <see cref="Reduction"/>'s values.</exception>
     public static Tensor<T> Mse<T>(Tensor<T> prediction, Tensor<T> target, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -58,6 +59,9 @@ public static class Loss
         ArgumentNullException.ThrowIfNull(target);
         if (prediction.Shape != target.Shape)
             throw new ArgumentException($"Mse: prediction {prediction.Shape} and target {target.Shape} differ in shape.");
+        RequireReduction(reduction, "Mse");
+        if (reduction == Reduction.Mean && prediction.Size == 0)
+            throw new ArgumentException($"Mse: prediction {prediction.Shape} has no elements, so the mean is undefined; expected at least one element.", nameof(prediction));
         var difference = prediction - target;
         var squared = difference * difference;
         return reduction switch
@@ -78,6 +82,7 @@ public static class Loss
         bool[]? mask, string operation, bool normalize) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(targets);
+        RequireReduction(reduction, operation);
         var shape = scores.Shape;
         int classes = shape[-1];
         int rows = shape.Product(0, shape.Rank - 1);
@@ -113,5 +118,11 @@ public static class Loss
                     throw new ArgumentException($"{operation}: every row is ignored or masked out, so the mean is undefined.");
                 return Tensor.Sum(losses) / T.CreateChecked(entries.Length);
         }
+    }
+
+    private static void RequireReduction(Reduction reduction, string operation)
+    {
+        if (!Enum.IsDefined(reduction))
+            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, $"{operation}: reduction must be Mean, Sum or None.");
     }
 }

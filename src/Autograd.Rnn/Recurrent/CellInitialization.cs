@@ -25,19 +25,22 @@ public sealed record CellInitialization
     public static CellInitialization Default { get; } = new();
 
     /// <summary>For <c>weight_ih</c>.</summary>
-    public WeightInitialization InputWeights { get; init; } = WeightInitialization.PyTorchDefault;
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not a <see cref="WeightInitialization"/>.</exception>
+    public WeightInitialization InputWeights { get; init => field = RequireDefined(value, nameof(InputWeights)); } = WeightInitialization.PyTorchDefault;
 
     /// <summary>For <c>weight_hh</c>.</summary>
-    public WeightInitialization RecurrentWeights { get; init; } = WeightInitialization.PyTorchDefault;
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not a <see cref="WeightInitialization"/>.</exception>
+    public WeightInitialization RecurrentWeights { get; init => field = RequireDefined(value, nameof(RecurrentWeights)); } = WeightInitialization.PyTorchDefault;
 
     /// <summary>Whether the cell has the biases <c>bias_ih</c> and <c>bias_hh</c> (PyTorch's <c>bias=True</c>).</summary>
     public bool Bias { get; init; } = true;
 
     /// <summary>
     /// LSTM only: when set, the forget-gate slice of <c>bias_ih</c> is set to this value and that of <c>bias_hh</c> to 0, so
-    /// the forget gate starts near σ(value) (Gers et al. 2000; Jozefowicz et al. 2015 recommend 1).
+    /// the forget gate starts near σ(value) (Gers et al. 2000; Jozefowicz et al. 2015 recommend 1). Must be finite.
     /// </summary>
-    public double? ForgetGateBias { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">Set to NaN or an infinity.</exception>
+    public double? ForgetGateBias { get; init => field = value is double v ? Require.Finite(v, nameof(ForgetGateBias), "CellInitialization") : null; }
 
     /// <summary>A copy with different weight initialisations.</summary>
     public CellInitialization WithWeights(WeightInitialization input, WeightInitialization recurrent) =>
@@ -94,6 +97,10 @@ public sealed record CellInitialization
         }
         return gates == 1 ? blocks[0] : Tensor.Concat(blocks, 0);
     }
+
+    private static WeightInitialization RequireDefined(WeightInitialization value, string name) =>
+        Enum.IsDefined(value) ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"CellInitialization: {name} must be PyTorchDefault, XavierUniform or Orthogonal.");
 
     private static Tensor<T> SetSlice<T>(Tensor<T> vector, int start, int length, T value) where T : unmanaged, IFloatingPointIeee754<T>
     {

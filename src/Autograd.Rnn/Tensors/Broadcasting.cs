@@ -17,6 +17,8 @@ internal static class Broadcasting
                 throw new ArgumentException($"{operation}: {a} and {b} cannot be broadcast: dimension {i} of the result would need {da} and {db}.");
             d[i] = da == 1 ? db : da;
         }
+        if (Shape.TooLarge(d, out string tooLarge))
+            throw new ArgumentException($"{operation}: {a} and {b}: the broadcast result {tooLarge}.");
         return Shape.Owning(d);
     }
 

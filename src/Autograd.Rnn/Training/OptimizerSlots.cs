@@ -11,7 +11,10 @@ internal static class OptimizerSlots
     /// <summary>The name of the rank-0 tensor holding the step count in a state's <c>ToParams()</c>.</summary>
     public const string StepName = "step";
 
-    /// <summary>Throws unless <paramref name="gradients"/> has exactly the parameters' names and shapes.</summary>
+    /// <summary>
+    /// Throws unless <paramref name="gradients"/> has exactly the parameters' names and shapes, and unless every
+    /// gradient and every parameter is finite.
+    /// </summary>
     public static void RequireGradients<T>(Params<T> parameters, Params<T> gradients, string operation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -22,22 +25,36 @@ internal static class OptimizerSlots
             if (gradients[name].Shape != parameter.Shape)
                 throw new ArgumentException($"{operation}: the gradient of '{name}' has shape {gradients[name].Shape}, the parameter {parameter.Shape}.");
         RequireFinite(gradients, operation);
+        RequireFiniteParameters(parameters, operation);
     }
 
     /// <summary>
     /// Throws at the first NaN or infinity in a gradient, naming the parameter, the index and the value: once one
     /// reaches an update it spreads to every parameter and to the optimizer state, silently.
     /// </summary>
-    public static void RequireFinite<T>(Params<T> gradients, string operation) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void RequireFinite<T>(Params<T> gradients, string operation) where T : unmanaged, IFloatingPointIeee754<T> =>
+        RequireFinite(gradients, nameof(gradients), operation, "the gradient of",
+            "A NaN or infinite gradient would corrupt the parameters and the optimizer state; look for its source in the " +
+            "loss (e.g. the log of 0) or the inputs.");
+
+    /// <summary>
+    /// Throws at the first NaN or infinity in a parameter, naming it, the index and the value: an optimizer would carry
+    /// it into its state and report nothing. One vectorised pass per parameter (see <see cref="NdArray{T}.FirstNonFinite"/>).
+    /// </summary>
+    public static void RequireFiniteParameters<T>(Params<T> parameters, string operation) where T : unmanaged, IFloatingPointIeee754<T> =>
+        RequireFinite(parameters, nameof(parameters), operation, "parameter",
+            "Expected finite parameters; a NaN or infinite parameter usually comes from an earlier step or from loading a checkpoint.");
+
+    private static void RequireFinite<T>(Params<T> tensors, string argument, string operation, string what, string advice)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        foreach (var (name, gradient) in gradients)
+        foreach (var (name, tensor) in tensors)
         {
-            int at = gradient.Value.FirstNonFinite();
+            int at = tensor.Value.FirstNonFinite();
             if (at >= 0)
                 throw new ArgumentException(
-                    $"{operation}: the gradient of '{name}' is {gradient.Value.Span[at]} at {gradient.Value.FormatIndex(at)}. " +
-                    "A NaN or infinite gradient would corrupt the parameters and the optimizer state; look for its source in the " +
-                    "loss (e.g. the log of 0) or the inputs.");
+                    $"{operation}: {what} '{name}' is {tensor.Value.Span[at]} at {tensor.Value.FormatIndex(at)}. {advice}",
+                    argument);
         }
     }
 
@@ -120,18 +137,4 @@ internal static class OptimizerSlots
 
     /// <summary>A hyper-parameter (always given as a double, as in PyTorch) in the parameters' element type.</summary>
     public static T Scalar<T>(double value) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateChecked(value);
-
-    /// <summary>Throws unless <paramref name="value"/> is finite and ≥ 0.</summary>
-    public static void RequireNonNegative(double value, string name, string operation)
-    {
-        if (!(value >= 0 && double.IsFinite(value)))
-            throw new ArgumentOutOfRangeException(name, value, $"{operation}: {name} must be finite and ≥ 0.");
-    }
-
-    /// <summary>Throws unless 0 ≤ <paramref name="value"/> &lt; 1.</summary>
-    public static void RequireUnitInterval(double value, string name, string operation)
-    {
-        if (!(value >= 0 && value < 1))
-            throw new ArgumentOutOfRangeException(name, value, $"{operation}: {name} must be in [0, 1).");
-    }
 }

@@ -1,28 +1,34 @@
 namespace Autograd.Rnn;
 
 /// <summary>
-/// Hyper-parameters of <see cref="RmsProp"/>, with PyTorch's defaults (<c>torch.optim.RMSprop</c>). Immutable; change
-/// a field with its <c>With…</c> method (from F#) or a C# <c>with</c> expression.
+/// Hyper-parameters of <see cref="RmsProp"/>, with PyTorch's defaults (<c>torch.optim.RMSprop</c>). Immutable; each
+/// field is checked when set (a value out of range throws, naming the field, the range and the value). Change a field
+/// with its <c>With…</c> method (from F#) or a C# <c>with</c> expression.
 /// </summary>
 public sealed record RmsPropOptions
 {
     /// <summary>PyTorch's defaults: learning rate 1e-2, α 0.99, ε 1e-8, no weight decay or momentum, not centered.</summary>
     public static RmsPropOptions Default { get; } = new();
 
-    /// <summary>The learning rate (PyTorch's <c>lr</c>, default 1e-2).</summary>
-    public double LearningRate { get; init; } = 1e-2;
+    /// <summary>The learning rate (PyTorch's <c>lr</c>, default 1e-2). Must be finite and ≥ 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
+    public double LearningRate { get; init => field = Require.NonNegative(value, nameof(LearningRate), "RmsPropOptions"); } = 1e-2;
 
-    /// <summary>α, the decay of the running mean of squared gradients (default 0.99).</summary>
-    public double Alpha { get; init; } = 0.99;
+    /// <summary>α, the decay of the running mean of squared gradients (default 0.99). Must be in [0, 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not in [0, 1).</exception>
+    public double Alpha { get; init => field = Require.UnitInterval(value, nameof(Alpha), "RmsPropOptions"); } = 0.99;
 
-    /// <summary>ε, added to the root-mean-square (default 1e-8).</summary>
-    public double Epsilon { get; init; } = 1e-8;
+    /// <summary>ε, added to the root-mean-square (default 1e-8). Must be finite and &gt; 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and &gt; 0.</exception>
+    public double Epsilon { get; init => field = Require.Positive(value, nameof(Epsilon), "RmsPropOptions"); } = 1e-8;
 
-    /// <summary>The L2 penalty λ added to the gradient: g ← g + λ·θ (default 0).</summary>
-    public double WeightDecay { get; init; }
+    /// <summary>The L2 penalty λ added to the gradient: g ← g + λ·θ (default 0). Must be finite and ≥ 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
+    public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay), "RmsPropOptions"); }
 
-    /// <summary>The momentum factor μ (default 0: no momentum buffer).</summary>
-    public double Momentum { get; init; }
+    /// <summary>The momentum factor μ (default 0: no momentum buffer). Must be in [0, 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not in [0, 1).</exception>
+    public double Momentum { get; init => field = Require.UnitInterval(value, nameof(Momentum), "RmsPropOptions"); }
 
     /// <summary>Centered RMSProp: normalise by an estimate of the gradient's variance, v − ḡ², instead of v (default false).</summary>
     public bool Centered { get; init; }
@@ -45,12 +51,8 @@ public sealed record RmsPropOptions
     /// <summary>These options with <see cref="Centered"/> replaced.</summary>
     public RmsPropOptions WithCentered(bool centered) => this with { Centered = centered };
 
+    // Every field is checked when it is set (its init accessor), so invalid options cannot exist; no rule spans fields.
     internal void Validate(string operation)
     {
-        OptimizerSlots.RequireNonNegative(LearningRate, nameof(LearningRate), operation);
-        OptimizerSlots.RequireNonNegative(Alpha, nameof(Alpha), operation);
-        OptimizerSlots.RequireNonNegative(Epsilon, nameof(Epsilon), operation);
-        OptimizerSlots.RequireNonNegative(WeightDecay, nameof(WeightDecay), operation);
-        OptimizerSlots.RequireNonNegative(Momentum, nameof(Momentum), operation);
     }
 }

@@ -49,6 +49,9 @@ internal static class MatMulOp
         int n = transposeB ? b.Shape[0] : b.Shape[1];
         if (k != kb)
             throw new ArgumentException($"{name}: {a.Shape} x {b.Shape}: inner dimensions {k} and {kb} differ.");
+        // Checked before the buffer is sized: m·n in int wraps for results past 2³¹ elements.
+        if (Shape.TooLarge([m, n], out string tooLarge))
+            throw new ArgumentException($"{name}: {a.Shape} x {b.Shape}: the result {tooLarge}.");
         var c = GC.AllocateUninitializedArray<T>(m * n);
         Gemm.Multiply(a.Span, b.Span, c, m, n, k, transposeA, transposeB);
         return new NdArray<T>(c, Shape.Owning(m, n));
@@ -60,7 +63,8 @@ public static partial class Tensor
     /// <summary>
     /// The matrix product: a [m, k] · b [k, n] -> [m, n]; or, batched, a [batch, m, k] · b [k, n] -> [batch, m, n].
     /// </summary>
-    /// <exception cref="ArgumentException">The ranks are not 2·2 or 3·2, or the inner dimensions differ.</exception>
+    /// <exception cref="ArgumentException">The ranks are not 2·2 or 3·2, the inner dimensions differ, or the result would have
+    /// more than <see cref="Shape.MaxSize"/> elements.</exception>
     public static Tensor<T> MatMul<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (a.Rank == 3 && b.Rank == 2)
@@ -68,6 +72,9 @@ public static partial class Tensor
             // A batch of matrices times one matrix is one GEMM over the stacked rows.
             if (a.Shape[2] != b.Shape[0])
                 throw new ArgumentException($"MatMul: {a.Shape} x {b.Shape}: inner dimensions {a.Shape[2]} and {b.Shape[0]} differ.");
+            // Checked here, not only in the 2-D product, so a too-large result is reported with the 3-D operand's shape.
+            if (Shape.TooLarge([a.Shape[0], a.Shape[1], b.Shape[1]], out string tooLarge))
+                throw new ArgumentException($"MatMul: {a.Shape} x {b.Shape}: the result {tooLarge}.");
             var rows = ReshapeOp.Apply(a, new Shape(a.Shape[0] * a.Shape[1], a.Shape[2]));
             return ReshapeOp.Apply(MatMulOp.Apply(rows, b, false, false), new Shape(a.Shape[0], a.Shape[1], b.Shape[1]));
         }
