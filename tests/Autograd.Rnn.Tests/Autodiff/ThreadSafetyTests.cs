@@ -45,6 +45,27 @@ public class ThreadSafetyTests
         Assert.All(results, r => Assert.Equal(reference, r));
     }
 
+    [Fact]
+    public void Concurrent_training_steps_of_a_recurrent_layer_on_shared_parameters_are_bit_identical_to_serial()
+    {
+        // Shared layer, parameters and padded batch; each thread takes gradients, clips them and applies an Adam step.
+        var layer = RecurrentLayer.Lstm<float>(3, 8, new RecurrentLayerOptions { Bidirectional = true });
+        var parameters = layer.Initialize(seed: 5);
+        var inputs = Tensor.RandomNormal<float>([12, 4, 3], seed: 6);
+        int[] lengths = [12, 7, 3, 10];
+        var adam = AdamOptions.Default;
+        long[] Step()
+        {
+            var result = Grad.ValueAndGrad(p => Tensor.Sum(layer.Apply(p, inputs, lengths).LastLayerHidden), parameters);
+            var clipped = Clip.ByGlobalNorm(result.Gradients, maxNorm: 0.5);
+            var next = Adam.Step(parameters, clipped.Gradients, Adam.Init(parameters, adam), adam);
+            return [.. next.Parameters.SelectMany(pair => pair.Value.ToArray()).Select(v => (long)BitConverter.SingleToInt32Bits(v))];
+        }
+        var serial = Step();
+        var results = RunConcurrently(Step, iterations: Iterations / 10);
+        Assert.All(results, r => Assert.Equal(serial, r));
+    }
+
     private static List<long[]> RunConcurrently(Func<long[]> work, int iterations = Iterations)
     {
         var results = new List<long[]>[Threads];

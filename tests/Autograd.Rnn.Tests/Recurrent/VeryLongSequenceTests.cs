@@ -1,0 +1,64 @@
+using Xunit.Abstractions;
+
+namespace Autograd.Rnn.Tests.Recurrent;
+
+/// <summary>
+/// Tens of thousands of steps: the graph is walked iteratively (no stack overflow even on a small stack), and what
+/// a training step keeps and allocates grows linearly with the sequence's length.
+/// </summary>
+public class VeryLongSequenceTests(ITestOutputHelper output)
+{
+    private const int Batch = 2, Input = 3, Hidden = 8;
+
+    private readonly record struct Footprint(long RetainedBytes, long AllocatedBytes, double Loss);
+
+    // One Adam training step of an LSTM over `steps` steps; the bytes held when the forward pass ends (the graph BPTT
+    // keeps) and the bytes allocated by the whole step.
+    private static Footprint TrainOneStep(int steps)
+    {
+        var cell = Cells.Lstm<float>();
+        var parameters = cell.Initialize(Input, Hidden, seed: 1);
+        var inputs = Tensor.RandomNormal<float>([steps, Batch, Input], seed: 2);
+        var adam = AdamOptions.Default;
+        long baseline = GC.GetTotalMemory(forceFullCollection: true), retained = 0;
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var result = Grad.ValueAndGrad(p =>
+        {
+            var loss = Tensor.Mean(Recurrence.Scan(cell, p, cell.ZeroState(Batch, Hidden), inputs).Outputs);
+            retained = GC.GetTotalMemory(forceFullCollection: true) - baseline;
+            return loss;
+        }, parameters);
+        var step = Adam.Step(parameters, result.Gradients, Adam.Init(parameters, adam), adam);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        Assert.All(step.Parameters, p => Assert.All(p.Value.ToArray(), v => Assert.True(float.IsFinite(v))));
+        GC.KeepAlive(inputs);
+        return new Footprint(retained, allocated, result.Value.Item);
+    }
+
+    [Fact]
+    public void A_20000_step_LSTM_trains_a_step_on_a_256_KB_stack_with_memory_linear_in_the_length()
+    {
+        var footprints = new Dictionary<int, Footprint>();
+        Exception? failure = null;
+        // 256 KB is a quarter of a default thread stack: a recursive walk of a 20,000-step graph would need far more.
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                foreach (int steps in new[] { 5000, 20000 }) footprints[steps] = TrainOneStep(steps);
+            }
+            catch (Exception e) { failure = e; }
+        }, maxStackSize: 256 * 1024);
+        thread.Start();
+        thread.Join();
+        Assert.Null(failure);
+
+        var (small, large) = (footprints[5000], footprints[20000]);
+        output.WriteLine($"T = 5000: retained {small.RetainedBytes / 1e6:F1} MB, allocated {small.AllocatedBytes / 1e6:F1} MB; " +
+            $"T = 20000: retained {large.RetainedBytes / 1e6:F1} MB ({large.RetainedBytes / 20000.0:F0} B/step), allocated {large.AllocatedBytes / 1e6:F1} MB");
+        Assert.True(float.IsFinite((float)large.Loss));
+        // Linear: 4× the steps costs 4× (±20 %), not 16×.
+        Assert.InRange(large.RetainedBytes / (double)small.RetainedBytes, 3.2, 4.8);
+        Assert.InRange(large.AllocatedBytes / (double)small.AllocatedBytes, 3.2, 4.8);
+    }
+}
