@@ -55,11 +55,7 @@ public static class Checkpoint
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = OpenRead(path);
-        var header = SafetensorsHeader.Read(path, stream);
-        RequireMatch<T>(path, header.Entries, expected: null, convertDtype);
-        var result = Params<T>.Empty;
-        foreach (var entry in header.Entries) result = result.Add(entry.Name, ReadTensor<T>(path, stream, header.DataStart, entry));
-        return result;
+        return Read<T>(path, stream, expected: null, convertDtype);
     }
 
     /// <summary>
@@ -80,10 +76,27 @@ public static class Checkpoint
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(expected);
         using var stream = OpenRead(path);
+        return Read(path, stream, expected, convertDtype);
+    }
+
+    /// <summary>
+    /// Reads a checkpoint from <paramref name="stream"/> (seekable, positioned at the file's start); <paramref name="path"/>
+    /// only names it in messages. <paramref name="expected"/> null reads every tensor in file order, as
+    /// <see cref="Load{T}(string, bool)"/> does; otherwise as <see cref="Load{T}(string, Params{T}, bool)"/>.
+    /// The fuzz tests call this on byte arrays, so they need no file per case.
+    /// </summary>
+    internal static Params<T> Read<T>(string path, Stream stream, Params<T>? expected, bool convertDtype)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var header = SafetensorsHeader.Read(path, stream);
         RequireMatch(path, header.Entries, expected, convertDtype);
-        var byName = header.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
         var result = Params<T>.Empty;
+        if (expected is null)
+        {
+            foreach (var entry in header.Entries) result = result.Add(entry.Name, ReadTensor<T>(path, stream, header.DataStart, entry));
+            return result;
+        }
+        var byName = header.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
         foreach (var name in expected.Names) result = result.Add(name, ReadTensor<T>(path, stream, header.DataStart, byName[name]));
         return result;
     }
@@ -209,7 +222,7 @@ public static class Checkpoint
 
     private static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 
-    private static Tensor<T> ReadTensor<T>(string path, FileStream stream, long dataStart, CheckpointEntry entry)
+    private static Tensor<T> ReadTensor<T>(string path, Stream stream, long dataStart, CheckpointEntry entry)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         stream.Position = dataStart + entry.Begin;
