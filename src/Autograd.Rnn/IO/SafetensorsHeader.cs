@@ -56,7 +56,7 @@ internal sealed class SafetensorsHeader
         if (fileLength < 8)
             throw Fail(path, $"the file is {fileLength} bytes long, shorter than the 8-byte header length every safetensors file starts with.");
         Span<byte> prefix = stackalloc byte[8];
-        stream.ReadExactly(prefix);
+        ReadExactly(path, stream, prefix);
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLength > MaxHeaderBytes)
             throw Fail(path, $"the header length {headerLength} bytes is absurd (the limit is {MaxHeaderBytes} bytes, 100 MB): " +
@@ -65,9 +65,22 @@ internal sealed class SafetensorsHeader
             throw Fail(path, $"the header length {headerLength} bytes runs past the end of the file (only {fileLength - 8} bytes follow it): " +
                              "the file is truncated or is not a safetensors file.");
         var json = new byte[headerLength];
-        stream.ReadExactly(json);
+        ReadExactly(path, stream, json);
         long dataStart = 8 + (long)headerLength;
         return Parse(path, json, fileLength - dataStart, dataStart);
+    }
+
+    /// <summary>The length was checked first, so only a file cut while being read ends early: a format error, not an EndOfStreamException.</summary>
+    private static void ReadExactly(string path, Stream stream, Span<byte> buffer)
+    {
+        try
+        {
+            stream.ReadExactly(buffer);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw Fail(path, "the file ended before its header did (truncated while being read?).", e);
+        }
     }
 
     /// <summary>Validates header bytes against a data buffer of <paramref name="bufferLength"/> bytes.</summary>

@@ -48,6 +48,28 @@ public sealed class CheckpointFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Files_with_edited_header_json_are_refused_or_load_as_their_bytes_say() => Fuzz("JSON edits", CheckpointCorruptions.JsonEdits, 10000);
 
+    [Fact]
+    public void A_file_cut_while_being_read_is_refused_as_a_format_error()
+    {
+        int run = 0;
+        var cuts = from b in Gen.Elements(CheckpointBase.All.ToArray()) from length in Gen.Choose(0, b.File.Length - 1) select (b, length);
+        Prop.ForAll(cuts.ToArbitrary(), cut =>
+        {
+            run++;
+            // The stream still reports the whole length, as a file truncated after its length was read would.
+            var stream = new CutStream(cut.b.File[..cut.length], cut.b.File.Length);
+            var error = Record.Exception(() => Checkpoint.Read<double>(Label, stream, null, convertDtype: true));
+            Assert.True(error is CheckpointFormatException, $"{cut.b} cut at {cut.length}: {error}");
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(1000));
+        output.WriteLine($"files cut while being read: {run}");
+    }
+
+    /// <summary>A stream over <paramref name="bytes"/> that claims to be <paramref name="claimedLength"/> long.</summary>
+    private sealed class CutStream(byte[] bytes, long claimedLength) : MemoryStream(bytes, writable: false)
+    {
+        public override long Length => claimedLength;
+    }
+
     [Theory]
     [InlineData(100UL * 1024 * 1024)] // the limit itself, far past the end of this small file
     [InlineData(1UL << 63)]
