@@ -26,7 +26,11 @@ public static class Checkpoint
     /// Writes <paramref name="parameters"/> to <paramref name="path"/> (conventionally <c>*.safetensors</c>), replacing
     /// any file there atomically, with optional <paramref name="metadata"/> stored under <c>__metadata__</c>.
     /// </summary>
-    /// <exception cref="ArgumentException">A tensor is named <c>__metadata__</c>, or a metadata key or value is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The file would be one <see cref="Load{T}(string, bool)"/> refuses, so nothing is written: a tensor is named
+    /// <c>__metadata__</c>; a name, metadata key or value holds an unpaired surrogate (no UTF-8 form); a metadata key or
+    /// value is null or a key is enumerated twice; or the header would exceed 100 MB (huge metadata).
+    /// </exception>
     /// <exception cref="IOException">The file cannot be written (the directory does not exist, the disk is full, …); <paramref name="path"/> is left as it was.</exception>
     public static void Save<T>(string path, Params<T> parameters, IReadOnlyDictionary<string, string>? metadata = null)
         where T : unmanaged, IFloatingPointIeee754<T> =>

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -55,7 +54,10 @@ internal static class SafetensorsWriter
         }
     }
 
-    /// <summary>The JSON header, padded with spaces to a multiple of 8 bytes (as the reference writer does, for alignment).</summary>
+    /// <summary>
+    /// The JSON header, padded with spaces to a multiple of 8 bytes (as the reference writer does, for alignment).
+    /// Refuses, with an <see cref="ArgumentException"/>, anything the loader would refuse (<see cref="SafetensorsLimits"/>).
+    /// </summary>
     internal static byte[] BuildHeader<T>(Params<T> parameters, IReadOnlyDictionary<string, string>? metadata)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -68,27 +70,34 @@ internal static class SafetensorsWriter
             writer.WriteStartObject();
             if (metadata is { Count: > 0 })
             {
-                writer.WriteStartObject(SafetensorsHeader.MetadataKey);
+                var keys = new HashSet<string>(StringComparer.Ordinal);
+                writer.WriteStartObject(SafetensorsLimits.MetadataKey);
                 foreach (var (key, value) in metadata)
                 {
                     if (key is null || value is null) throw new ArgumentException("Checkpoint.Save: metadata keys and values must not be null.", nameof(metadata));
-                    RequireValidText(key, "metadata key", nameof(metadata));
-                    RequireValidText(value, $"metadata value of '{key}'", nameof(metadata));
+                    Require(SafetensorsLimits.TextProblem(key, "metadata key"), nameof(metadata));
+                    Require(SafetensorsLimits.TextProblem(value, $"metadata value of '{key}'"), nameof(metadata));
+                    // A dictionary cannot repeat a key, but an IReadOnlyDictionary of the caller's making can enumerate one twice.
+                    if (!keys.Add(key)) Require($"the metadata key '{key}' appears twice", nameof(metadata));
                     writer.WriteString(key, value);
+                    RequireHeaderLength(writer, nameof(metadata)); // checked as it grows, so a huge value fails without a huge header
                 }
                 writer.WriteEndObject();
             }
             long offset = 0;
+            // Names are unique: Params refuses a repeated name, and SaveGroups refuses two groups storing the same one.
             foreach (var (name, tensor) in parameters)
             {
-                if (name == SafetensorsHeader.MetadataKey)
-                    throw new ArgumentException($"Checkpoint.Save: '{SafetensorsHeader.MetadataKey}' is reserved for metadata and cannot name a tensor.", nameof(parameters));
-                RequireValidText(name, "tensor name", nameof(parameters));
+                Require(SafetensorsLimits.TensorNameProblem(name), nameof(parameters));
+                var dimensions = tensor.Shape.Span;
+                var shape = new long[dimensions.Length];
+                for (int i = 0; i < shape.Length; i++) shape[i] = dimensions[i];
+                if (SafetensorsLimits.ShapeProblem(shape) is { } badShape) Require($"tensor '{name}': {badShape}", nameof(parameters));
                 long end = offset + (long)tensor.Size * elementSize;
                 writer.WriteStartObject(name);
                 writer.WriteString("dtype", dtype);
                 writer.WriteStartArray("shape");
-                foreach (int d in tensor.Shape.Span) writer.WriteNumberValue(d);
+                foreach (long d in shape) writer.WriteNumberValue(d);
                 writer.WriteEndArray();
                 writer.WriteStartArray("data_offsets");
                 writer.WriteNumberValue(offset);
@@ -96,29 +105,26 @@ internal static class SafetensorsWriter
                 writer.WriteEndArray();
                 writer.WriteEndObject();
                 offset = end;
+                RequireHeaderLength(writer, nameof(parameters));
             }
             writer.WriteEndObject();
         }
         int padded = (buffer.WrittenCount + 7) / 8 * 8;
+        Require(SafetensorsLimits.HeaderLengthProblem((ulong)padded), nameof(metadata));
         var header = new byte[padded];
         buffer.WrittenSpan.CopyTo(header);
         header.AsSpan(buffer.WrittenCount).Fill((byte)' ');
         return header;
     }
 
-    /// <summary>
-    /// Refuses strings with unpaired surrogates: the JSON writer would silently store U+FFFD instead, and the tensor
-    /// would come back under another name.
-    /// </summary>
-    private static void RequireValidText(string text, string what, string parameter)
+    private static void RequireHeaderLength(Utf8JsonWriter writer, string parameter) =>
+        Require(SafetensorsLimits.HeaderLengthProblem((ulong)(writer.BytesCommitted + writer.BytesPending)), parameter);
+
+    /// <summary>Throws when there is a <paramref name="problem"/>: Load would refuse the file, so Save does not write it.</summary>
+    private static void Require(string? problem, string parameter)
     {
-        var rest = text.AsSpan();
-        while (!rest.IsEmpty)
-        {
-            if (Rune.DecodeFromUtf16(rest, out _, out int consumed) != OperationStatus.Done)
-                throw new ArgumentException($"Checkpoint.Save: the {what} '{text}' holds an unpaired surrogate (U+{(int)rest[0]:X4}), which UTF-8 cannot store.", parameter);
-            rest = rest[consumed..];
-        }
+        if (problem is not null)
+            throw new ArgumentException($"Checkpoint.Save: {problem}; Checkpoint.Load would refuse such a file, so nothing was written.", parameter);
     }
 
     private static void WriteValues<T>(Stream stream, ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
