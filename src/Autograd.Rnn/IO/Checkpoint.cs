@@ -12,7 +12,9 @@ namespace Autograd.Rnn;
 /// the <see cref="Params{T}"/>. Values are copied bit for bit: NaN payloads, infinities and −0 come back unchanged.</para>
 /// <para>Saving is atomic: the file is written beside <c>path</c> under a temporary name, flushed to disk and renamed
 /// over <c>path</c>, so a crash or an exception leaves either the previous file or the complete new one, and the
-/// temporary file is deleted when anything fails.</para>
+/// temporary file is deleted when anything fails. A process killed mid-save cannot delete its temporary file
+/// (<c>.{name}.{guid}.tmp</c> beside <c>path</c>); the next save to the same path deletes such files once they are
+/// 30 s old and no save holds them open.</para>
 /// <para>Loading validates the whole header before reading any value; a file that breaks the format throws
 /// <see cref="CheckpointFormatException"/> naming the problem, and a well-formed file that does not hold what the
 /// caller expected throws <see cref="CheckpointMismatchException"/> listing every difference.</para>

@@ -28,10 +28,14 @@ internal static class SafetensorsWriter
 
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"Checkpoint.Save: '{path}' is not a file path.", nameof(path));
+        string fileName = Path.GetFileName(fullPath);
+        // Before writing: a killed save of a large checkpoint may have left enough behind to fill the disk.
+        RemoveStaleTemporaries(directory, fileName);
         // Same directory, so the final rename never crosses file systems and is atomic; dot-prefixed so it stays out of the way.
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        string temporary = Path.Combine(directory, $".{fileName}.{Guid.NewGuid():N}.tmp");
         try
         {
+            // FileShare.None is also the lock that keeps RemoveStaleTemporaries away from this file while it is written.
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
                 var stream = wrapStream is null ? file : wrapStream(file);
@@ -52,6 +56,64 @@ internal static class SafetensorsWriter
             catch (UnauthorizedAccessException) { }
             throw;
         }
+    }
+
+    /// <summary>How old a temporary file must be (last written) before another save may delete it; see <see cref="RemoveStaleTemporaries"/>.</summary>
+    internal static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Deletes the temporary files an interrupted save to <paramref name="fileName"/> left in <paramref name="directory"/>
+    /// (a process killed between creating its temporary file and renaming it never reaches its own clean-up), and
+    /// returns how many. Best effort: it never throws, and it deletes a file only when all of these hold:
+    /// <list type="bullet">
+    /// <item>its name is exactly this writer's pattern for this target, <c>.{fileName}.{32 lowercase hex digits}.tmp</c>;</item>
+    /// <item>it was last written at least <see cref="StaleAfter"/> ago;</item>
+    /// <item>it can be opened exclusively. A save in progress, in this process or another, holds its temporary file open
+    /// with <see cref="FileShare.None"/> until the rename (on Windows a share mode, on Unix an advisory <c>flock</c> that
+    /// .NET takes and the kernel releases when the process dies), so a live save is never touched, however slow its
+    /// write or flush. The age rule covers the instants the file is unlocked while its owner is alive — on Unix between
+    /// <c>open</c> and <c>flock</c>, and on every system between closing the file and renaming it — when it has just
+    /// been written; and it still protects a live save where file locking is unavailable
+    /// (<c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c>), since every write refreshes the file's time.</item>
+    /// </list>
+    /// The file is deleted through the exclusive handle (<see cref="FileOptions.DeleteOnClose"/>), so nobody can take it between the check and the deletion.
+    /// </summary>
+    internal static int RemoveStaleTemporaries(string directory, string fileName)
+    {
+        int removed = 0;
+        try
+        {
+            // Dot-files count as hidden on Unix, which enumeration skips by default; the exact pattern is checked below,
+            // so the search pattern stays free of the target's own characters.
+            var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true, MatchType = MatchType.Simple };
+            foreach (string candidate in Directory.EnumerateFiles(directory, "*.tmp", options).ToList())
+            {
+                if (!IsTemporaryOf(Path.GetFileName(candidate), fileName)) continue;
+                try
+                {
+                    if (DateTime.UtcNow - File.GetLastWriteTimeUtc(candidate) < StaleAfter) continue;
+                    using (new FileStream(candidate, FileMode.Open, FileAccess.Read, FileShare.None, bufferSize: 1, FileOptions.DeleteOnClose)) { }
+                    removed++;
+                }
+                catch (IOException) { } // locked by a save in progress, or already renamed or removed by its owner
+                catch (UnauthorizedAccessException) { }
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return removed;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is exactly a temporary file name <see cref="Write{T}"/> uses for <paramref name="fileName"/>.</summary>
+    internal static bool IsTemporaryOf(string name, string fileName)
+    {
+        const int hexDigits = 32; // Guid "N" format
+        string prefix = "." + fileName + ".";
+        if (name.Length != prefix.Length + hexDigits + ".tmp".Length || !name.StartsWith(prefix, StringComparison.Ordinal) ||
+            !name.EndsWith(".tmp", StringComparison.Ordinal)) return false;
+        foreach (char c in name.AsSpan(prefix.Length, hexDigits))
+            if (!char.IsAsciiHexDigitLower(c)) return false;
+        return true;
     }
 
     /// <summary>
