@@ -55,8 +55,12 @@ public static class Checkpoint
     /// </summary>
     /// <param name="path">The safetensors file.</param>
     /// <param name="convertDtype">Whether tensors of the other float type (F64 when <typeparamref name="T"/> is float, F32 when double) are converted; if false they are refused.</param>
-    /// <exception cref="CheckpointFormatException">The file is not a valid safetensors file, or holds dtypes other than F32 and F64.</exception>
+    /// <exception cref="CheckpointFormatException">
+    /// The file is not a valid safetensors file, or holds dtypes other than F32 and F64, or the path is a directory, FIFO,
+    /// socket or device (refused without opening it, so a FIFO never blocks).
+    /// </exception>
     /// <exception cref="CheckpointMismatchException">A tensor has the other float type and <paramref name="convertDtype"/> is false.</exception>
+    /// <exception cref="IOException">The file cannot be opened or read (<see cref="FileNotFoundException"/>, …); <see cref="UnauthorizedAccessException"/> without permission.</exception>
     public static Params<T> Load<T>(string path, bool convertDtype = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -151,8 +155,29 @@ public static class Checkpoint
         return SafetensorsHeader.Read(path, stream).Entries;
     }
 
-    private static FileStream OpenRead(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1 << 16); // Delete: a Save may rename over it meanwhile (Windows)
+    /// <summary>
+    /// Opens a checkpoint for reading, refusing what is not a regular file before opening it: opening a FIFO blocks
+    /// until some writer appears, and a device never ends. .NET exposes no file type without opening, but it does
+    /// report a directory, and a FIFO, socket or device has no length (its size is 0) while a checkpoint has at least
+    /// 8 bytes, so a length under 8 is refused unopened. A non-seekable stream after opening (the path was replaced
+    /// by a FIFO with a writer meanwhile) is refused too.
+    /// </summary>
+    private static FileStream OpenRead(string path)
+    {
+        FileSystemInfo info = new FileInfo(path);
+        // A symbolic link reports its own length (that of the target's path): judge what it finally points to.
+        if (info.LinkTarget is not null) info = info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
+        if (info is DirectoryInfo || (!info.Exists && Directory.Exists(path)))
+            throw SafetensorsHeader.Fail(path, "it is a directory; a checkpoint must be a regular file.");
+        if (info is FileInfo { Exists: true } file && file.Length < 8)
+            throw SafetensorsHeader.Fail(path, $"the file is {file.Length} bytes long, shorter than the 8-byte header length every safetensors file " +
+                                               "starts with; it was not opened (a FIFO, socket or device reports no length, and a checkpoint must be a regular file).");
+        // Missing files and unreadable ones fail here with the usual FileNotFoundException, UnauthorizedAccessException, ….
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1 << 16); // Delete: a Save may rename over it meanwhile (Windows)
+        if (stream.CanSeek) return stream;
+        stream.Dispose();
+        throw SafetensorsHeader.Fail(path, "it is not a regular file (a pipe, socket or device); a checkpoint must be a regular file.");
+    }
 
     private static string Prefix(string group) => group.Length == 0 ? "" : group + ".";
 
