@@ -12,7 +12,9 @@ namespace Autograd.Rnn;
 /// the <see cref="Params{T}"/>. Values are copied bit for bit: NaN payloads, infinities and −0 come back unchanged.</para>
 /// <para>Saving is atomic: the file is written beside <c>path</c> under a temporary name, flushed to disk and renamed
 /// over <c>path</c>, so a crash or an exception leaves either the previous file or the complete new one, and the
-/// temporary file is deleted when anything fails.</para>
+/// temporary file is deleted when anything fails. A process killed mid-save cannot delete its temporary file
+/// (<c>.{name}.{guid}.tmp</c> beside <c>path</c>); the next save to the same path deletes such files once they are
+/// 30 s old and no save holds them open.</para>
 /// <para>Loading validates the whole header before reading any value; a file that breaks the format throws
 /// <see cref="CheckpointFormatException"/> naming the problem, and a well-formed file that does not hold what the
 /// caller expected throws <see cref="CheckpointMismatchException"/> listing every difference.</para>
@@ -26,7 +28,11 @@ public static class Checkpoint
     /// Writes <paramref name="parameters"/> to <paramref name="path"/> (conventionally <c>*.safetensors</c>), replacing
     /// any file there atomically, with optional <paramref name="metadata"/> stored under <c>__metadata__</c>.
     /// </summary>
-    /// <exception cref="ArgumentException">A tensor is named <c>__metadata__</c>, or a metadata key or value is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The file would be one <see cref="Load{T}(string, bool)"/> refuses, so nothing is written: a tensor is named
+    /// <c>__metadata__</c>; a name, metadata key or value holds an unpaired surrogate (no UTF-8 form); a metadata key or
+    /// value is null or a key is enumerated twice; or the header would exceed 100 MB (huge metadata).
+    /// </exception>
     /// <exception cref="IOException">The file cannot be written (the directory does not exist, the disk is full, …); <paramref name="path"/> is left as it was.</exception>
     public static void Save<T>(string path, Params<T> parameters, IReadOnlyDictionary<string, string>? metadata = null)
         where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -49,17 +55,17 @@ public static class Checkpoint
     /// </summary>
     /// <param name="path">The safetensors file.</param>
     /// <param name="convertDtype">Whether tensors of the other float type (F64 when <typeparamref name="T"/> is float, F32 when double) are converted; if false they are refused.</param>
-    /// <exception cref="CheckpointFormatException">The file is not a valid safetensors file, or holds dtypes other than F32 and F64.</exception>
+    /// <exception cref="CheckpointFormatException">
+    /// The file is not a valid safetensors file, or holds dtypes other than F32 and F64, or the path is a directory, FIFO,
+    /// socket or device (refused without opening it, so a FIFO never blocks).
+    /// </exception>
     /// <exception cref="CheckpointMismatchException">A tensor has the other float type and <paramref name="convertDtype"/> is false.</exception>
+    /// <exception cref="IOException">The file cannot be opened or read (<see cref="FileNotFoundException"/>, …); <see cref="UnauthorizedAccessException"/> without permission.</exception>
     public static Params<T> Load<T>(string path, bool convertDtype = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = OpenRead(path);
-        var header = SafetensorsHeader.Read(path, stream);
-        RequireMatch<T>(path, header.Entries, expected: null, convertDtype);
-        var result = Params<T>.Empty;
-        foreach (var entry in header.Entries) result = result.Add(entry.Name, ReadTensor<T>(path, stream, header.DataStart, entry));
-        return result;
+        return Read<T>(path, stream, expected: null, convertDtype);
     }
 
     /// <summary>
@@ -80,10 +86,27 @@ public static class Checkpoint
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(expected);
         using var stream = OpenRead(path);
+        return Read(path, stream, expected, convertDtype);
+    }
+
+    /// <summary>
+    /// Reads a checkpoint from <paramref name="stream"/> (seekable, positioned at the file's start); <paramref name="path"/>
+    /// only names it in messages. <paramref name="expected"/> null reads every tensor in file order, as
+    /// <see cref="Load{T}(string, bool)"/> does; otherwise as <see cref="Load{T}(string, Params{T}, bool)"/>.
+    /// The fuzz tests call this on byte arrays, so they need no file per case.
+    /// </summary>
+    internal static Params<T> Read<T>(string path, Stream stream, Params<T>? expected, bool convertDtype)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var header = SafetensorsHeader.Read(path, stream);
         RequireMatch(path, header.Entries, expected, convertDtype);
-        var byName = header.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
         var result = Params<T>.Empty;
+        if (expected is null)
+        {
+            foreach (var entry in header.Entries) result = result.Add(entry.Name, ReadTensor<T>(path, stream, header.DataStart, entry));
+            return result;
+        }
+        var byName = header.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
         foreach (var name in expected.Names) result = result.Add(name, ReadTensor<T>(path, stream, header.DataStart, byName[name]));
         return result;
     }
@@ -132,8 +155,29 @@ public static class Checkpoint
         return SafetensorsHeader.Read(path, stream).Entries;
     }
 
-    private static FileStream OpenRead(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1 << 16); // Delete: a Save may rename over it meanwhile (Windows)
+    /// <summary>
+    /// Opens a checkpoint for reading, refusing what is not a regular file before opening it: opening a FIFO blocks
+    /// until some writer appears, and a device never ends. .NET exposes no file type without opening, but it does
+    /// report a directory, and a FIFO, socket or device has no length (its size is 0) while a checkpoint has at least
+    /// 8 bytes, so a length under 8 is refused unopened. A non-seekable stream after opening (the path was replaced
+    /// by a FIFO with a writer meanwhile) is refused too.
+    /// </summary>
+    private static FileStream OpenRead(string path)
+    {
+        FileSystemInfo info = new FileInfo(path);
+        // A symbolic link reports its own length (that of the target's path): judge what it finally points to.
+        if (info.LinkTarget is not null) info = info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
+        if (info is DirectoryInfo || (!info.Exists && Directory.Exists(path)))
+            throw SafetensorsHeader.Fail(path, "it is a directory; a checkpoint must be a regular file.");
+        if (info is FileInfo { Exists: true } file && file.Length < 8)
+            throw SafetensorsHeader.Fail(path, $"the file is {file.Length} bytes long, shorter than the 8-byte header length every safetensors file " +
+                                               "starts with; it was not opened (a FIFO, socket or device reports no length, and a checkpoint must be a regular file).");
+        // Missing files and unreadable ones fail here with the usual FileNotFoundException, UnauthorizedAccessException, ….
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 1 << 16); // Delete: a Save may rename over it meanwhile (Windows)
+        if (stream.CanSeek) return stream;
+        stream.Dispose();
+        throw SafetensorsHeader.Fail(path, "it is not a regular file (a pipe, socket or device); a checkpoint must be a regular file.");
+    }
 
     private static string Prefix(string group) => group.Length == 0 ? "" : group + ".";
 
@@ -209,7 +253,7 @@ public static class Checkpoint
 
     private static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 
-    private static Tensor<T> ReadTensor<T>(string path, FileStream stream, long dataStart, CheckpointEntry entry)
+    private static Tensor<T> ReadTensor<T>(string path, Stream stream, long dataStart, CheckpointEntry entry)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         stream.Position = dataStart + entry.Begin;

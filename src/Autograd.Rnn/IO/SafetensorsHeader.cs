@@ -20,11 +20,7 @@ namespace Autograd.Rnn;
 /// </remarks>
 internal sealed class SafetensorsHeader
 {
-    /// <summary>The largest header accepted (the reference implementation's limit): anything longer is a damaged length.</summary>
-    public const long MaxHeaderBytes = 100L * 1024 * 1024;
-
-    /// <summary>The key of the metadata object, which no tensor may use as its name.</summary>
-    public const string MetadataKey = "__metadata__";
+    private const string MetadataKey = SafetensorsLimits.MetadataKey;
 
     private static readonly string[] KnownDtypes =
         ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "E8M0", "F4", "F6_E2M3", "F6_E3M2",
@@ -56,18 +52,30 @@ internal sealed class SafetensorsHeader
         if (fileLength < 8)
             throw Fail(path, $"the file is {fileLength} bytes long, shorter than the 8-byte header length every safetensors file starts with.");
         Span<byte> prefix = stackalloc byte[8];
-        stream.ReadExactly(prefix);
+        ReadExactly(path, stream, prefix);
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-        if (headerLength > MaxHeaderBytes)
-            throw Fail(path, $"the header length {headerLength} bytes is absurd (the limit is {MaxHeaderBytes} bytes, 100 MB): " +
-                             "this is not a safetensors file or its first 8 bytes are damaged.");
+        if (SafetensorsLimits.HeaderLengthProblem(headerLength) is { } tooLong)
+            throw Fail(path, $"{tooLong}: this is not a safetensors file or its first 8 bytes are damaged.");
         if ((long)headerLength > fileLength - 8)
             throw Fail(path, $"the header length {headerLength} bytes runs past the end of the file (only {fileLength - 8} bytes follow it): " +
                              "the file is truncated or is not a safetensors file.");
         var json = new byte[headerLength];
-        stream.ReadExactly(json);
+        ReadExactly(path, stream, json);
         long dataStart = 8 + (long)headerLength;
         return Parse(path, json, fileLength - dataStart, dataStart);
+    }
+
+    /// <summary>The length was checked first, so only a file cut while being read ends early: a format error, not an EndOfStreamException.</summary>
+    private static void ReadExactly(string path, Stream stream, Span<byte> buffer)
+    {
+        try
+        {
+            stream.ReadExactly(buffer);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw Fail(path, "the file ended before its header did (truncated while being read?).", e);
+        }
     }
 
     /// <summary>Validates header bytes against a data buffer of <paramref name="bufferLength"/> bytes.</summary>
@@ -131,7 +139,7 @@ internal sealed class SafetensorsHeader
 
     private static CheckpointEntry ReadEntry(string path, ref Utf8JsonReader reader, string name, long bufferLength)
     {
-        if (name.Length == 0) throw Fail(path, "the header has a tensor with an empty name.");
+        if (SafetensorsLimits.TensorNameProblem(name) is { } badName) throw Fail(path, $"the header holds a tensor it cannot read: {badName}.");
         if (reader.TokenType != JsonTokenType.StartObject)
             throw Fail(path, $"tensor '{name}': the entry is {Describe(reader.TokenType)}; it must be an object with \"dtype\", \"shape\" and \"data_offsets\".");
         string? dtype = null;
@@ -191,14 +199,9 @@ internal sealed class SafetensorsHeader
             throw Fail(path, Array.IndexOf(KnownDtypes, dtype) >= 0
                 ? $"tensor '{name}' has unsupported dtype '{dtype}'; this library reads F32 and F64 only."
                 : $"tensor '{name}' has unknown dtype '{dtype}'; safetensors dtypes are {string.Join(", ", KnownDtypes)}, and this library reads F32 and F64.");
-        // The same limits as Shape's constructor: each running product of dimensions must fit an int.
+        if (SafetensorsLimits.ShapeProblem(shape) is { } badShape) throw Fail(path, $"tensor '{name}': {badShape}.");
         long count = 1;
-        for (int i = 0; i < shape.Length; i++)
-        {
-            if (shape[i] < 0) throw Fail(path, $"tensor '{name}': shape [{string.Join(",", shape)}] has a negative entry {shape[i]} at dimension {i}.");
-            if (shape[i] > int.MaxValue || (count *= shape[i]) > int.MaxValue)
-                throw Fail(path, $"tensor '{name}': shape [{string.Join(",", shape)}] has more than {int.MaxValue} elements, more than a tensor here can hold.");
-        }
+        foreach (long d in shape) count *= d; // cannot overflow: ShapeProblem bounded every running product
         if (offsets.Length != 2)
             throw Fail(path, $"tensor '{name}': \"data_offsets\" has {offsets.Length} entries; it must be [begin, end].");
         long begin = offsets[0], end = offsets[1];

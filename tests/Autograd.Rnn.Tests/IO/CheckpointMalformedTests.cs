@@ -67,7 +67,7 @@ public sealed class CheckpointMalformedTests : IDisposable
         { "{" + Entry("w", "F32", "[1]", "[0,4]") + "}", 12, "the data buffer is 12 bytes long but the tensors cover only 4: 8 trailing bytes belong to no tensor" },
         { "{}", 3, "3 trailing bytes belong to no tensor" },
         { "{" + Entry("w", "F32", "[1]", "[0,4]") + "," + Entry("w", "F32", "[1]", "[4,8]") + "}", 8, "the name 'w' appears twice" },
-        { "{" + Entry("", "F32", "[1]", "[0,4]") + "}", 4, "a tensor with an empty name" },
+        { "{" + Entry("", "F32", "[1]", "[0,4]") + "}", 4, "a tensor it cannot read: the tensor name is empty" },
         { "{\"lone\\ud800x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4, "a string that is not valid Unicode text" },
         { "{\"__metadata__\":{\"k\":\"\\udc00\"}}", 0, "a string that is not valid Unicode text" },
         { "{\"__metadata__\":[\"a\"]}", 0, "\"__metadata__\" is an array; it must be an object of strings" },
@@ -110,7 +110,7 @@ public sealed class CheckpointMalformedTests : IDisposable
     public void An_absurd_header_length_is_refused(ulong declared)
     {
         var error = Refused(CheckpointFiles.Assemble("{}", [], declaredLength: declared));
-        Assert.Contains($"the header length {declared} bytes is absurd", error.Problem);
+        Assert.Contains($"the header length {declared} bytes is over the limit of 104857600 bytes (100 MB)", error.Problem);
     }
 
     [Fact]
