@@ -37,12 +37,16 @@ internal static class CSharpSnippets
             var body = new StringBuilder();
             string fullPath = Path.Combine(root, file.Path);
             if (file.Preludes.TryGetValue("csharp", out var prelude)) Append(body, fullPath, prelude, usings, "        ");
-            foreach (var snippet in snippets)
+            for (int s = 0; s < snippets.Count; s++)
             {
-                body.Append(snippet.CompileOnly ? "        if (SnippetRunner.CompileOnly)\n        {\n" : "        {\n");
-                Append(body, fullPath, snippet, usings, "            ");
-                body.Append("        }\n");
+                if (!snippets[s].Continues)
+                {
+                    if (s > 0) body.Append("        }\n");
+                    body.Append(snippets[s].CompileOnly ? "        if (SnippetRunner.CompileOnly)\n        {\n" : "        {\n");
+                }
+                Append(body, fullPath, snippets[s], usings, "            ");
             }
+            body.Append("        }\n");
             File.WriteAllText(Path.Combine(directory, $"Doc{f}.cs"),
                 string.Join("\n", usings) + $"\n\ninternal static class Doc{f}\n{{\n    public static void Run()\n    {{\n{body}#line default\n    }}\n}}\n");
             program.Append($"failures += SnippetRunner.Run(\"{file.Path}\", {snippets.Count}, Doc{f}.Run);\n");
