@@ -1,17 +1,15 @@
-using TorchSharp;
 using Xunit.Abstractions;
 
 namespace Autograd.Rnn.Conformance.Tests;
 
 /// <summary>
 /// Our recurrent layers and cells against libtorch's nn.RNN/LSTM/GRU and nn.RNNCell/LSTMCell/GRUCell, in float64, with the
-/// same weights: ours are initialised with a seed and copied into libtorch's module by name (PyTorch's state_dict names).
-/// Compared: the output sequence, h_n (and c_n for LSTM), the loss, and the gradient of every parameter and of the input
-/// (and of the initial states when given) for loss = sum(output ⊙ R1) + sum(h_n ⊙ R2) (+ sum(c_n ⊙ R3)), with seeded
-/// random cotangents R. Variable-length batches go through pack_padded_sequence (enforce_sorted: false) and
-/// pad_packed_sequence on libtorch's side.
+/// same weights: the generator initialised ours with a seed, copied them into libtorch's module by name (PyTorch's
+/// state_dict names) and stored them with libtorch's results in References/recurrent.txt. Compared: the output sequence,
+/// h_n (and c_n for LSTM), the loss, and the gradient of every parameter and of the input (and of the initial states when
+/// given) for loss = sum(output ⊙ R1) + sum(h_n ⊙ R2) (+ sum(c_n ⊙ R3)), with seeded random cotangents R. Variable-length
+/// batches went through pack_padded_sequence (enforce_sorted: false) and pad_packed_sequence on libtorch's side.
 /// </summary>
-[Collection(LibTorchCollection.Name)]
 public sealed class RecurrentConformanceTests(ITestOutputHelper output)
 {
     /// <summary>
@@ -61,29 +59,24 @@ public sealed class RecurrentConformanceTests(ITestOutputHelper output)
         Assert.Contains("h_n", comparison.Failures);
     }
 
-    // Runs `c` on libtorch and `oursCase` (the same configuration unless a test perturbs it) on our side, with the
-    // seeds and weights of `c`.
+    // Compares libtorch's stored results for `c` with our run of `oursCase` (the same configuration unless a test perturbs
+    // it) on the stored weights and inputs of `c`.
     private static TensorComparison CompareLayer(RecurrentLayerCase c, RecurrentLayerCase oursCase, bool reverseInitialStates = false)
     {
-        string name = c.Name;
-        int seed = TestData.StableHash(name);
+        var reference = Conformance.Recurrent[c.Name];
         var layer = c.OurLayer();
-        var parameters = layer.Initialize((ulong)seed);
-        var x = TestData.Uniform(seed + 1, c.InputShape);
-        var r1 = TestData.Uniform(seed + 2, c.OutputShape);
-        var r2 = TestData.Uniform(seed + 3, c.StateShape);
-        var r3 = TestData.Uniform(seed + 4, c.StateShape);
-        var h0 = TestData.Uniform(seed + 5, c.StateShape);
-        var c0 = TestData.Uniform(seed + 6, c.StateShape);
+        var leaves = reference.Inputs(); // the weights, "input", and "h0" (and "c0") when given
+        string[] notWeights = ["input", "h0", "c0"];
+        var weightNames = leaves.Names.Except(notWeights).ToArray();
+        // Same names as libtorch's, in state_dict order (the generator stored the gradients under libtorch's names).
+        Assert.Equal(layer.Initialize(0).Names, weightNames);
+        Assert.Equal(weightNames, GradientNames(reference).Except(["the input", "h_0", "c_0"]));
+        var r1 = reference.Get(TensorRole.Constant, "output cotangent");
+        var r2 = reference.Get(TensorRole.Constant, "h_n cotangent");
+        var r3 = c.HasCell ? reference.Get(TensorRole.Constant, "c_n cotangent") : null;
 
-        // Ours. Initial states, when given, are one RecurrentState per layer and direction, index layer·directions + direction,
+        // Initial states, when given, are one RecurrentState per layer and direction, index layer·directions + direction,
         // i.e. h0[k] of PyTorch's h_0.
-        var leaves = parameters.Add("input", x);
-        if (c.GivenInitialState)
-        {
-            leaves = leaves.Add("h0", h0);
-            if (c.HasCell) leaves = leaves.Add("c0", c0);
-        }
         RecurrentLayerResult<double> Run(Params<double> p)
         {
             IReadOnlyList<RecurrentState<double>>? initial = null;
@@ -102,40 +95,21 @@ public sealed class RecurrentConformanceTests(ITestOutputHelper output)
         {
             var run = Run(p);
             var loss = Tensor.Sum(run.Output * r1) + Tensor.Sum(run.FinalHidden * r2);
-            return c.HasCell ? loss + Tensor.Sum(run.FinalCell * r3) : loss;
+            return c.HasCell ? loss + Tensor.Sum(run.FinalCell * r3!) : loss;
         }
         var ours = Grad.ValueAndGrad(Loss, leaves);
         var forward = Run(leaves);
 
-        // libtorch, with our weights copied in by name.
-        using var scope = torch.NewDisposeScope();
-        var module = c.TorchModule();
-        var torchParameters = module.named_parameters().ToList();
-        Assert.Equal(parameters.Names, torchParameters.Select(pair => pair.name)); // same names, in state_dict order
-        using (torch.no_grad())
-            foreach (var (parameterName, parameter) in torchParameters)
-            {
-                Assert.Equal(torch.float64, parameter.dtype);
-                parameter.copy_(parameters[parameterName].ToTorch());
-            }
-        var xt = x.ToTorch(requiresGrad: true);
-        var h0t = c.GivenInitialState ? h0.ToTorch(requiresGrad: true) : null;
-        var c0t = c.GivenInitialState && c.HasCell ? c0.ToTorch(requiresGrad: true) : null;
-        var (outputT, hnT, cnT) = c.RunTorch(module, xt, h0t, c0t);
-        var lossT = (outputT * r1.ToTorch()).sum() + (hnT * r2.ToTorch()).sum();
-        if (c.HasCell) lossT = lossT + (cnT! * r3.ToTorch()).sum();
-        lossT.backward();
-
         var comparison = new TensorComparison(Tolerance);
-        comparison.Compare("output", forward.Output, outputT.detach().ToOurs());
-        comparison.Compare("h_n", forward.FinalHidden, hnT.detach().ToOurs());
-        if (c.HasCell) comparison.Compare("c_n", forward.FinalCell, cnT!.detach().ToOurs());
-        comparison.Compare("loss", ours.Value, lossT.detach().ToOurs());
-        foreach (var (parameterName, parameter) in torchParameters)
-            comparison.Compare($"gradient of {parameterName}", ours.Gradients[parameterName], Gradient(parameter, parameterName));
-        comparison.Compare("gradient of the input", ours.Gradients["input"], Gradient(xt, "input"));
-        if (h0t is not null) comparison.Compare("gradient of h_0", ours.Gradients["h0"], Gradient(h0t, "h_0"));
-        if (c0t is not null) comparison.Compare("gradient of c_0", ours.Gradients["c0"], Gradient(c0t, "c_0"));
+        comparison.Compare("output", forward.Output, Reference(reference, "output"));
+        comparison.Compare("h_n", forward.FinalHidden, Reference(reference, "h_n"));
+        if (c.HasCell) comparison.Compare("c_n", forward.FinalCell, Reference(reference, "c_n"));
+        comparison.Compare("loss", ours.Value, Reference(reference, "loss"));
+        foreach (var weightName in weightNames)
+            comparison.Compare($"gradient of {weightName}", ours.Gradients[weightName], Reference(reference, $"gradient of {weightName}"));
+        comparison.Compare("gradient of the input", ours.Gradients["input"], Reference(reference, "gradient of the input"));
+        if (c.GivenInitialState) comparison.Compare("gradient of h_0", ours.Gradients["h0"], Reference(reference, "gradient of h_0"));
+        if (c.GivenInitialState && c.HasCell) comparison.Compare("gradient of c_0", ours.Gradients["c0"], Reference(reference, "gradient of c_0"));
         return comparison;
     }
 
@@ -144,61 +118,43 @@ public sealed class RecurrentConformanceTests(ITestOutputHelper output)
     public void Cell_step_and_gradients_match_libtorch_cell_in_float64(string name)
     {
         var c = CellRegistry[name];
-        int seed = TestData.StableHash(name);
+        var reference = Conformance.Recurrent[name];
         var cell = c.OurCell();
-        var parameters = cell.Initialize(RecurrentCellCase.InputSize, RecurrentCellCase.HiddenSize, (ulong)seed);
-        int[] stateShape = [RecurrentCellCase.Batch, RecurrentCellCase.HiddenSize];
-        var x = TestData.Uniform(seed + 1, [RecurrentCellCase.Batch, RecurrentCellCase.InputSize]);
-        var h = TestData.Uniform(seed + 2, stateShape);
-        var cc = TestData.Uniform(seed + 3, stateShape);
-        var r1 = TestData.Uniform(seed + 4, stateShape);
-        var r2 = TestData.Uniform(seed + 5, stateShape);
+        var leaves = reference.Inputs(); // our weights in our order, "input", "h" (and "c")
+        var torchWeightNames = GradientNames(reference).Except(["the input", "h", "c"]).ToArray();
+        Assert.Equal(cell.Initialize(RecurrentCellCase.InputSize, RecurrentCellCase.HiddenSize, 0).Names.Order(), torchWeightNames.Order());
+        var r1 = reference.Get(TensorRole.Constant, "h' cotangent");
+        var r2 = c.HasCell ? reference.Get(TensorRole.Constant, "c' cotangent") : null;
 
-        var leaves = parameters.Add("input", x).Add("h", h);
-        if (c.HasCell) leaves = leaves.Add("c", cc);
         RecurrentState<double> Step(Params<double> p) =>
             cell.Step(p, c.HasCell ? RecurrentState<double>.Of(p["h"], p["c"]) : RecurrentState<double>.Of(p["h"]), p["input"]);
         Tensor<double> Loss(Params<double> p)
         {
             var next = Step(p);
             var loss = Tensor.Sum(next.Hidden * r1);
-            return c.HasCell ? loss + Tensor.Sum(next[1] * r2) : loss;
+            return c.HasCell ? loss + Tensor.Sum(next[1] * r2!) : loss;
         }
         var ours = Grad.ValueAndGrad(Loss, leaves);
         var forward = Step(leaves);
 
-        using var scope = torch.NewDisposeScope();
-        var module = c.TorchModule();
-        var torchParameters = module.named_parameters().ToList();
-        Assert.Equal(parameters.Names.Order(), torchParameters.Select(pair => pair.name).Order());
-        using (torch.no_grad())
-            foreach (var (parameterName, parameter) in torchParameters)
-            {
-                Assert.Equal(torch.float64, parameter.dtype);
-                parameter.copy_(parameters[parameterName].ToTorch());
-            }
-        var xt = x.ToTorch(requiresGrad: true);
-        var ht = h.ToTorch(requiresGrad: true);
-        var ct = c.HasCell ? cc.ToTorch(requiresGrad: true) : null;
-        var (hT, cT) = RecurrentCellCase.StepTorch(module, xt, ht, ct);
-        var lossT = (hT * r1.ToTorch()).sum();
-        if (c.HasCell) lossT = lossT + (cT! * r2.ToTorch()).sum();
-        lossT.backward();
-
         var comparison = new TensorComparison(Tolerance);
-        comparison.Compare("h'", forward.Hidden, hT.detach().ToOurs());
-        if (c.HasCell) comparison.Compare("c'", forward[1], cT!.detach().ToOurs());
-        comparison.Compare("loss", ours.Value, lossT.detach().ToOurs());
-        foreach (var (parameterName, parameter) in torchParameters)
-            comparison.Compare($"gradient of {parameterName}", ours.Gradients[parameterName], Gradient(parameter, parameterName));
-        comparison.Compare("gradient of the input", ours.Gradients["input"], Gradient(xt, "input"));
-        comparison.Compare("gradient of h", ours.Gradients["h"], Gradient(ht, "h"));
-        if (ct is not null) comparison.Compare("gradient of c", ours.Gradients["c"], Gradient(ct, "c"));
+        comparison.Compare("h'", forward.Hidden, Reference(reference, "h'"));
+        if (c.HasCell) comparison.Compare("c'", forward[1], Reference(reference, "c'"));
+        comparison.Compare("loss", ours.Value, Reference(reference, "loss"));
+        foreach (var weightName in torchWeightNames)
+            comparison.Compare($"gradient of {weightName}", ours.Gradients[weightName], Reference(reference, $"gradient of {weightName}"));
+        comparison.Compare("gradient of the input", ours.Gradients["input"], Reference(reference, "gradient of the input"));
+        comparison.Compare("gradient of h", ours.Gradients["h"], Reference(reference, "gradient of h"));
+        if (c.HasCell) comparison.Compare("gradient of c", ours.Gradients["c"], Reference(reference, "gradient of c"));
         Report(name, c.Kind + " cell", comparison);
     }
 
-    private static Tensor<double> Gradient(torch.Tensor leaf, string name) =>
-        (leaf.grad ?? throw new InvalidOperationException($"libtorch computed no gradient for {name}.")).ToOurs();
+    private static Tensor<double> Reference(ReferenceCase reference, string name) => reference.Get(TensorRole.Reference, name);
+
+    // What libtorch computed gradients for, in its order: "gradient of X" gives X.
+    private static IEnumerable<string> GradientNames(ReferenceCase reference) =>
+        reference.All(TensorRole.Reference).Select(t => t.Name).Where(n => n.StartsWith("gradient of ", StringComparison.Ordinal))
+            .Select(n => n["gradient of ".Length..]);
 
     private void Report(string name, string kind, TensorComparison comparison)
     {

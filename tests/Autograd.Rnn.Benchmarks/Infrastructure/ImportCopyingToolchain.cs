@@ -12,7 +12,7 @@ namespace Autograd.Rnn.Benchmarks;
 /// BenchmarkDotNet's default (out-of-process) .NET toolchain, except that the project it generates for each
 /// benchmark process also imports the MSBuild files this project imports with <c>&lt;Import Project="…"/&gt;</c>.
 /// <para>
-/// That is how the generated project gets the conformance tests' LibTorchFix.targets: it builds its own copy of
+/// That is how the generated project gets tests/LibTorchFix/LibTorchFix.targets: it builds its own copy of
 /// TorchSharp's libLibTorchSharp.so into its own output folder, which libtorch on Debian 12 cannot load unpatched.
 /// BenchmarkDotNet switches off Directory.Build.props/targets for the generated project and copies only a fixed
 /// list of properties from ours, so without this the benchmark processes fail to load torch.

@@ -1,5 +1,3 @@
-using TorchSharp;
-
 namespace Autograd.Rnn.Conformance.Tests;
 
 /// <summary>
@@ -12,22 +10,34 @@ public static class MatMulCases
     {
         foreach (var (m, k, n) in new[] { (3, 4, 5), (37, 71, 29) })
         {
-            yield return new($"MatMul [{m},{k}]·[{k},{n}]",
+            yield return new ConformanceCase($"MatMul [{m},{k}]·[{k},{n}]",
                 [new("a", [m, k]), new("b", [k, n])],
-                p => Tensor.MatMul(p["a"], p["b"]),
-                t => t("a").matmul(t("b")));
-            yield return new($"MatMulTransposeA [{k},{m}]ᵀ·[{k},{n}]",
+                p => Tensor.MatMul(p["a"], p["b"]))
+#if TORCH
+                { Torch = t => t("a").matmul(t("b")) }
+#endif
+                ;
+            yield return new ConformanceCase($"MatMulTransposeA [{k},{m}]ᵀ·[{k},{n}]",
                 [new("a", [k, m]), new("b", [k, n])],
-                p => Tensor.MatMulTransposeA(p["a"], p["b"]),
-                t => t("a").t().matmul(t("b")));
-            yield return new($"MatMulTransposeB [{m},{k}]·[{n},{k}]ᵀ",
+                p => Tensor.MatMulTransposeA(p["a"], p["b"]))
+#if TORCH
+                { Torch = t => t("a").t().matmul(t("b")) }
+#endif
+                ;
+            yield return new ConformanceCase($"MatMulTransposeB [{m},{k}]·[{n},{k}]ᵀ",
                 [new("a", [m, k]), new("b", [n, k])],
-                p => Tensor.MatMulTransposeB(p["a"], p["b"]),
-                t => t("a").matmul(t("b").t()));
+                p => Tensor.MatMulTransposeB(p["a"], p["b"]))
+#if TORCH
+                { Torch = t => t("a").matmul(t("b").t()) }
+#endif
+                ;
         }
-        yield return new("MatMul batched [2,3,4]·[4,5]",
+        yield return new ConformanceCase("MatMul batched [2,3,4]·[4,5]",
             [new("a", [2, 3, 4]), new("b", [4, 5])],
-            p => p["a"].MatMul(p["b"]),
-            t => t("a").matmul(t("b")));
+            p => p["a"].MatMul(p["b"]))
+#if TORCH
+            { Torch = t => t("a").matmul(t("b")) }
+#endif
+            ;
     }
 }

@@ -1,4 +1,6 @@
+#if TORCH
 using TorchSharp;
+#endif
 
 namespace Autograd.Rnn.Conformance.Tests;
 
@@ -51,6 +53,7 @@ public sealed record RecurrentLayerCase(RecurrentKind Kind, int NumLayers, bool 
         };
     }
 
+#if TORCH
     /// <summary>libtorch's float64 module for this configuration (its parameters still to be overwritten with ours).</summary>
     public torch.nn.Module TorchModule() => Kind switch
     {
@@ -120,6 +123,8 @@ public sealed record RecurrentLayerCase(RecurrentKind Kind, int NumLayers, bool 
         return (padded, finalHidden, finalCell);
     }
 
+#endif
+
     public override string ToString() => Name;
 }
 
@@ -141,6 +146,7 @@ public sealed record RecurrentCellCase(RecurrentKind Kind)
         _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
     };
 
+#if TORCH
     public torch.nn.Module TorchModule() => Kind switch
     {
         RecurrentKind.RnnTanh => torch.nn.RNNCell(InputSize, HiddenSize, torch.nn.NonLinearities.Tanh, bias: true, dtype: torch.float64),
@@ -167,6 +173,8 @@ public sealed record RecurrentCellCase(RecurrentKind Kind)
         }
         throw new ArgumentException($"Unexpected module {module.GetType()}.");
     }
+
+#endif
 
     public override string ToString() => Name;
 }

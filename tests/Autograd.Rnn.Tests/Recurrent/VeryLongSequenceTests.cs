@@ -4,8 +4,10 @@ namespace Autograd.Rnn.Tests.Recurrent;
 
 /// <summary>
 /// Tens of thousands of steps: the graph is walked iteratively (no stack overflow even on a small stack), and what
-/// a training step keeps and allocates grows linearly with the sequence's length.
+/// a training step keeps and allocates grows linearly with the sequence's length. It measures the whole process's heap,
+/// so it runs alone, not beside other test classes.
 /// </summary>
+[Collection(nameof(MemoryMeasurements))]
 public class VeryLongSequenceTests(ITestOutputHelper output)
 {
     private const int Batch = 2, Input = 3, Hidden = 8;
@@ -62,3 +64,7 @@ public class VeryLongSequenceTests(ITestOutputHelper output)
         Assert.InRange(large.AllocatedBytes / (double)small.AllocatedBytes, 3.2, 4.8);
     }
 }
+
+/// <summary>Tests that measure process-wide memory: xunit runs them after the parallel ones, one at a time.</summary>
+[CollectionDefinition(nameof(MemoryMeasurements), DisableParallelization = true)]
+public sealed class MemoryMeasurements;

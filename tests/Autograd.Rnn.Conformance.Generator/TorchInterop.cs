@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace Autograd.Rnn.Conformance.Tests;
+namespace Autograd.Rnn.Conformance.Generator;
 
 /// <summary>Conversions between this library's tensors and TorchSharp's, always in float64.</summary>
 public static class TorchInterop

@@ -1,6 +1,10 @@
-namespace Autograd.Rnn.Conformance.Tests;
+using Autograd.Rnn.Conformance.Tests;
 
-/// <summary>Seeded random values, so every run compares the same numbers.</summary>
+namespace Autograd.Rnn.Conformance.Generator;
+
+/// <summary>
+/// Seeded random values, so every run of the generator writes the same inputs (and the reference files stay byte-stable).
+/// </summary>
 public static class TestData
 {
     /// <summary>A tensor of the given shape with values uniform in (low, high), from a seed.</summary>
@@ -11,7 +15,8 @@ public static class TestData
         foreach (var dimension in shape) size *= dimension;
         var values = new double[size];
         for (int i = 0; i < size; i++) values[i] = low + (high - low) * random.NextDouble();
-        return Tensor.FromArray(values, shape);
+        // FromArray with no dimensions makes a vector; shape [] asks for a rank-0 tensor.
+        return shape.Length == 0 ? Tensor.Scalar(values[0]) : Tensor.FromArray(values, shape);
     }
 
     /// <summary>The inputs of a case, each from its own seed derived from the case's name and the input's position.</summary>

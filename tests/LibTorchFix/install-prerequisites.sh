@@ -1,5 +1,6 @@
 #!/bin/sh
-# Tools the conformance tests' build needs on Linux (see Libtorch.Debian12.targets):
+# Tools that a build referencing TorchSharp-cpu needs on Linux (see LibTorchFix.targets; imported by the
+# conformance generator and the benchmarks, never by the default test command):
 #   patchelf - adds the ios_base_library_init shim as a NEEDED entry of the copied libLibTorchSharp.so
 #              and clears the version of that one symbol reference,
 #   g++      - compiles the shim and the small ELF tool that marks the GLIBCXX_3.4.32 need weak.
