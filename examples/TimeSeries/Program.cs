@@ -66,6 +66,16 @@ foreach (var (name, rule) in SensorAnomalies.Rules)
     detections.Add(Detection.Score($"GRU prediction error > {name}", scores.Select(s => (detector.Flag(s.ModelErrors, rule), s.Readings.IsAnomaly))));
 }
 
+// The GRU classifier: trained on the labels of one pair of motes, it flags the other pair's readings (two folds).
+var classifierSizes = options.Quick
+    ? new ClassifierSizes(Span: 32, Stride: 4, Hidden: 8, PositiveShare: 0.1, new TrainingSettings(Steps: 10, BatchSize: 32, LearningRate: 1e-2, MaxGradientNorm: 1.0, ValidateEvery: int.MaxValue))
+    : new ClassifierSizes(Span: 256, Stride: 4, Hidden: 16, PositiveShare: 0.1, new TrainingSettings(Steps: 300, BatchSize: 64, LearningRate: 5e-3, MaxGradientNorm: 1.0, ValidateEvery: int.MaxValue));
+Console.WriteLine($"    GRU classifier, hidden {classifierSizes.Hidden}, reads the last {classifierSizes.Span} readings (every {classifierSizes.Stride}th); " +
+    "trained on motes 1-2 to flag 3-4 and on 3-4 to flag 1-2; flags P(anomaly) > 0.5");
+var classified = new SensorClassifier(classifierSizes).FlagAll(scores, options.Seed + 7);
+var classifier = Detection.Score("GRU classifier (other motes' labels), P > 0.5", scores.Select((s, i) => (classified.Flags[i], s.Readings.IsAnomaly)));
+detections.Add(classifier);
+
 // Summary.
 Console.WriteLine();
 Console.WriteLine("== summary");
