@@ -96,6 +96,8 @@ let results =
 printfn ""
 for model, accuracy, _, _ in results do
     printfn "%-4s test accuracy %5.1f%%" model.Name (100.0 * accuracy)
+if quick then
+    printfn "quick mode: %d steps at T = %d check that the whole path runs; the baseline is chance (%.0f%%), and quick runs are not expected to beat it reliably" trainingSteps distractorSteps (100.0 / float classes)
 
 // Norms below ~1e-19 are not resolved: the probe squares float gradients, and their squares leave float's range.
 let shown = [ 0 .. distractorSteps / 5 .. distractorSteps ] @ [ distractorSteps ] |> List.distinct
