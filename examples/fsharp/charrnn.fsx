@@ -3,7 +3,7 @@
 // A smaller cousin of examples/CharRnn.
 //
 //   dotnet build src/Autograd.Rnn -c Release
-//   dotnet fsi examples/fsharp/charrnn.fsx            (about a minute)
+//   dotnet fsi examples/fsharp/charrnn.fsx            (about 10 seconds)
 //   dotnet fsi examples/fsharp/charrnn.fsx --quick    (seconds)
 
 #r "nuget: System.Numerics.Tensors, 10.0.0"
