@@ -1,6 +1,9 @@
 namespace CharRnn;
 
-/// <summary>Command-line options; --quick shrinks everything so CI can run the whole path in seconds.</summary>
+/// <summary>
+/// Command-line options; --quick shrinks everything so CI can run the whole path in seconds (20 steps of a tiny model:
+/// it is not expected to beat the unigram baseline, and the program says so).
+/// </summary>
 sealed record Options
 {
     public bool Quick { get; init; }
@@ -18,7 +21,13 @@ sealed record Options
     public int EvaluationCharacters { get; init; } = 32 * 64 * 8;
     public int SampleLength { get; init; } = 400;
     public double Temperature { get; init; } = 0.7;
-    public string Output { get; init; } = Path.Combine(Path.GetTempPath(), "autograd-rnn-charrnn");
+    public int WarmUpCharacters { get; init; } = 1000;
+
+    /// <summary>The checkpoint folder: --out DIR, or by default a new folder per run, so reruns and concurrent runs never collide.</summary>
+    public string Output { get; init; } = Path.Combine(Path.GetTempPath(), $"autograd-rnn-charrnn-{Guid.NewGuid():N}");
+
+    /// <summary>True when the folder is this run's own (no --out): quick mode deletes it at the end.</summary>
+    public bool OwnsOutput { get; init; } = true;
 
     public static Options Parse(string[] args)
     {
@@ -27,7 +36,7 @@ sealed record Options
             options = options with
             {
                 Quick = true, Hidden = 16, Embedding = 8, Batch = 4, Time = 16, Steps = 20, EvaluateEvery = 10,
-                EvaluationCharacters = 4 * 16 * 2, SampleLength = 60,
+                EvaluationCharacters = 4 * 16 * 2, SampleLength = 60, WarmUpCharacters = 200,
             };
         for (int i = 0; i < args.Length - 1; i++)
             options = args[i] switch
@@ -35,7 +44,7 @@ sealed record Options
                 "--seed" => options with { Seed = ulong.Parse(args[i + 1]) },
                 "--steps" => options with { Steps = int.Parse(args[i + 1]) },
                 "--cell" => options with { Cell = args[i + 1].ToLowerInvariant() },
-                "--out" => options with { Output = args[i + 1] },
+                "--out" => options with { Output = args[i + 1], OwnsOutput = false },
                 _ => options,
             };
         if (options.Cell is not ("lstm" or "gru")) throw new ArgumentException($"--cell {options.Cell}: use lstm or gru.");

@@ -26,6 +26,9 @@ progress.Complete();
 
 Console.WriteLine();
 Report.PrintTables(runs, options, task);
+if (options.Quick)
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"quick mode: {options.Steps} steps at T ≤ {options.Lengths.Max()} check that the whole path runs; the baseline is chance ({1.0 / task.Classes:P0}), and quick runs are not expected to beat it reliably (the full run is)."));
 Console.WriteLine();
 foreach (string path in Report.WriteFiles(runs, options, task)) Console.WriteLine($"wrote {path}");
 Console.WriteLine($"total time {Progress.Format(progress.Elapsed)}");
