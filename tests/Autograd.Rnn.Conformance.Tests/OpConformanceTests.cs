@@ -8,13 +8,7 @@ namespace Autograd.Rnn.Conformance.Tests;
 public sealed class OpConformanceTests
 {
     internal static readonly IReadOnlyDictionary<string, ConformanceCase> Registry =
-        MatMulCases.All()
-            .Concat(ElementwiseCases.All())
-            .Concat(BroadcastingCases.All())
-            .Concat(ReductionCases.All())
-            .Concat(SoftmaxCases.All())
-            .Concat(ShapeCases.All())
-            .ToDictionary(conformanceCase => conformanceCase.Name);
+        OpCases.All().ToDictionary(conformanceCase => conformanceCase.Name);
 
     public static TheoryData<string> Cases => new(Registry.Keys);
 
