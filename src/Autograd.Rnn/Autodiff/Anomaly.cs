@@ -95,12 +95,13 @@ public static class Anomaly
         if (index < 0) return result;
         int depth = level?.Depth ?? 0;
         var described = new List<string>();
+        bool fromFiniteInputs = true;
         foreach (var input in inputs)
         {
             int bad = FirstAnomaly(input.Value.Span);
             described.Add(bad < 0 ? $"{input.Shape}" : $"{input.Shape} holding {input.Value.Span[bad]} at {Index(input.Shape, bad)}");
+            fromFiniteInputs &= bad < 0;
         }
-        bool fromFiniteInputs = described.TrueForAll(d => !d.Contains("holding", StringComparison.Ordinal));
         string origin = backwardOrigin ?? CallSite() ?? "an unknown place";
         string pass = backwardContext is null ? "" : $" {backwardContext},";
         string where = backwardContext is null ? $"; called at {origin}" : "";
