@@ -27,6 +27,16 @@ public class AnomalyTests
     }
 
     [Fact]
+    public void A_NaN_that_came_in_with_the_data_is_reported_at_the_first_op_that_reads_it_with_where_it_was()
+    {
+        var data = Tensor.FromArray([1.0, double.NaN, 2.0], 3);
+        using var scope = Anomaly.Detect();
+        var error = Assert.Throws<AnomalyException>(() => Grad.Gradient(w => Tensor.Sum(w * data), Tensor.Ones<double>(3)));
+        Assert.Equal("Multiply", error.Operation);
+        Assert.Contains("from non-finite inputs ([3], [3] holding NaN at [1])", error.Message);
+    }
+
+    [Fact]
     public void A_NaN_made_from_constants_is_caught_at_level_0()
     {
         using var scope = Anomaly.Detect();
