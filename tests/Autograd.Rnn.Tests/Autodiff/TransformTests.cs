@@ -321,6 +321,14 @@ public class TransformTests
     }
 
     [Fact]
+    public void Jacobian_too_large_for_one_tensor_is_refused_before_any_sweep()
+    {
+        var x = Tensor.Zeros<double>(50_000);
+        var error = Assert.Throws<ArgumentException>(() => Grad.Jacobian(y => y * 2.0, x));
+        Assert.Contains("Grad.Jacobian: the Jacobian [50000,50000]", error.Message);
+    }
+
+    [Fact]
     public void Transforms_reject_null_functions_and_functions_that_return_null()
     {
         Assert.Throws<ArgumentNullException>(() => Grad.Jacobian((Func<Tensor<double>, Tensor<double>>)null!, X0));

@@ -67,7 +67,7 @@ public static partial class Grad
             var dimensions = new int[output.Rank + input.Rank];
             output.Shape.ToArray().CopyTo(dimensions, 0);
             input.Shape.ToArray().CopyTo(dimensions, output.Rank);
-            var jacobianShape = new Shape(dimensions); // checks that outputs × inputs elements fit in one tensor
+            _ = Shape.Result($"{operation}: the Jacobian", dimensions); // throws when outputs × inputs elements do not fit in one tensor
             if (output.Size == 0 || input.Size == 0) return Tensor.Zeros<T>(dimensions);
             var rows = new Tensor<T>[output.Size];
             for (int i = 0; i < rows.Length; i++)
@@ -76,7 +76,7 @@ public static partial class Grad
                 oneHot[i] = T.One;
                 rows[i] = Backward.Run(output, new Tensor<T>(new NdArray<T>(oneHot, output.Shape)), level.Id, [leaf])[0];
             }
-            return rows.Length == 1 ? Tensor.Reshape(rows[0], dimensions) : Tensor.Reshape(Tensor.Stack(rows), jacobianShape.ToArray());
+            return Tensor.Reshape(rows.Length == 1 ? rows[0] : Tensor.Stack(rows), dimensions);
         }
         finally
         {
