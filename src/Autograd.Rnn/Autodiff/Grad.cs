@@ -8,7 +8,7 @@ namespace Autograd.Rnn;
 /// itself call <see cref="Grad"/> (gradients of gradients, Hessian-vector products), and levels never mix.
 /// Nothing is stored between calls; calls from several threads at once are independent.
 /// </summary>
-public static class Grad
+public static partial class Grad
 {
     // The one counter the library keeps: it only hands out distinct, increasing level tags (a nested call always
     // gets a later tag than its enclosing call), and no result depends on its value.

@@ -1,0 +1,98 @@
+/// Jacobians, Hessians, HVPs and auxiliary outputs from F#: the point-first methods with no annotations, and the curried,
+/// pipeable functions of the helper module that docs/fsharp.md tells users to paste (the library stays C# with no
+/// FSharp.Core dependency, and a C# method cannot be curried or applied to an argument by juxtaposition).
+module Autograd.Rnn.FSharp.Tests.TransformTests
+
+open System
+open Xunit
+open Autograd.Rnn
+
+/// The helper module exactly as docs/fsharp.md shows it.
+module Transforms =
+    let grad f (x: Tensor<_>) = Grad.Gradient(x, Func<_, _> f)
+    let valueAndGrad f (x: Tensor<_>) = Grad.ValueAndGrad(x, Func<_, _> f)
+    let jacobian f (x: Tensor<_>) = Grad.Jacobian(x, Func<_, _> f)
+    let hessian f (x: Tensor<_>) = Grad.Hessian(x, Func<_, _> f)
+    let hvp f (x: Tensor<_>) v = Grad.Hvp(x, v, Func<_, _> f)
+
+open Transforms
+
+let private close (expected: Tensor<'T>) (actual: Tensor<'T>) =
+    Assert.True(actual.AllClose(expected, 1e-10, 1e-12), sprintf "expected %O, got %O" expected actual)
+
+let x = Tensor.FromArray [| 0.5; -1.0; 2.0 |]
+let v = Tensor.FromArray [| 1.0; 0.5; -2.0 |]
+
+/// f(x) = Σ x³ + (Σ x)²: ∇f = 3x² + 2Σx, H = diag(6x) + 2·𝟙𝟙ᵀ.
+let f (x: Tensor<float>) = (x * x * x).Sum() + x.Sum() * x.Sum()
+
+let expectedHessian =
+    let d = x.ToArray()
+    Tensor.FromArray(array2D [ for i in 0 .. 2 -> [ for j in 0 .. 2 -> (if i = j then 6.0 * d.[i] else 0.0) + 2.0 ] ])
+
+type ``Curried transforms`` () =
+
+    [<Fact>]
+    member _.``grad and valueAndGrad pipe and agree with Grad`` () =
+        close (Grad.Gradient(x, fun x -> f x)) (x |> grad f)
+        close (3.0 * x * x + 2.0 * x.Sum()) (grad f x)
+        let r = x |> valueAndGrad (fun x -> (exp x).Sum())
+        Assert.Equal((exp x).Sum().Item, r.Value.Item)
+        close (exp x) r.Gradient
+
+    [<Fact>]
+    member _.``jacobian and hessian give the closed forms, and the Hessian is the Jacobian of grad`` () =
+        close (Tensor.Eye 3 * (1.0 - tanh x * tanh x)) (x |> jacobian tanh)
+        close expectedHessian (x |> hessian f)
+        close (x |> hessian f) (x |> jacobian (grad f))
+
+    [<Fact>]
+    member _.``hvp returns the value, the gradient and H·v`` () =
+        let r = hvp f x v
+        Assert.Equal((f x).Item, r.Value.Item)
+        close (grad f x) r.Gradient
+        close (expectedHessian.MatMul(v.Reshape(3, 1)).Reshape 3) r.HessianVector
+
+    [<Fact>]
+    member _.``The same functions serve float32 without annotations`` () =
+        let x32 = Tensor.FromArray [| 0.5f; 2.0f |]
+        let g = x32 |> grad (fun x -> (x * x).Sum())
+        Assert.Equal<float32[]>([| 1.0f; 4.0f |], g.ToArray())
+        let h = x32 |> hessian (fun x -> (x * x * x).Sum())
+        Assert.Equal<float32[]>([| 3.0f; 0.0f; 0.0f; 12.0f |], h.ToArray())
+
+    [<Fact>]
+    member _.``Transforms compose: the third derivative by nesting grad`` () =
+        // d³/dx³ Σ x⁴ = 24x, elementwise.
+        let third = x |> grad (grad (grad (fun x -> (x ** 4.0).Sum()) >> Tensor.Sum) >> Tensor.Sum)
+        close (24.0 * x) third
+
+type ``Point-first methods`` () =
+
+    [<Fact>]
+    member _.``Grad.Jacobian, Grad.Hessian and Grad.Hvp infer the lambda's type with the point first`` () =
+        close (x |> jacobian tanh) (Grad.Jacobian(x, fun x -> tanh x))
+        close expectedHessian (Grad.Hessian(x, fun x -> (x * x * x).Sum() + x.Sum() * x.Sum()))
+        close (hvp f x v).HessianVector (Grad.Hvp(x, v, fun x -> (x * x * x).Sum() + x.Sum() * x.Sum())).HessianVector
+
+    [<Fact>]
+    member _.``Grad.Hvp takes Params and a direction of the same names`` () =
+        // f = Σ w²·b: H·v for w is 2b·v_w + 2w·v_b, for b it is 2⟨w, v_w⟩.
+        let p = Params.Create [ "w", Tensor.FromArray [| 1.0; 2.0 |]; "b", Tensor.Scalar 1.5 ]
+        let d = Params.Create [ "w", Tensor.FromArray [| 0.5; 3.0 |]; "b", Tensor.Scalar -1.0 ]
+        let r = Grad.Hvp(p, d, fun p -> (p.["w"] * p.["w"] * p.["b"]).Sum())
+        close (Tensor.FromArray [| -0.5; 5.0 |]) r.HessianVector.["w"]
+        Assert.Equal(13.0, r.HessianVector.["b"].Item)
+
+    [<Fact>]
+    member _.``ValueAndGradWithAux returns an F# record or anonymous record as the aux, untraced`` () =
+        let p = Params.Create [ "w", Tensor.FromArray [| 1.0; -2.0 |] ]
+        let r = Grad.ValueAndGradWithAux(p, fun p ->
+                    let predictions = tanh p.["w"]
+                    WithAux((predictions * predictions).Sum(), {| Predictions = predictions; Steps = 1 |}))
+        close (tanh p.["w"]) r.Aux.Predictions
+        Assert.False r.Aux.Predictions.IsTraced
+        Assert.Equal(1, r.Aux.Steps)
+        close (2.0 * tanh p.["w"] * (1.0 - tanh p.["w"] * tanh p.["w"])) r.Gradients.["w"]
+        let s = Grad.ValueAndGradWithAux(x, fun x -> WithAux.Create(x.Sum(), x * 2.0))
+        close (2.0 * x) s.Aux
