@@ -135,6 +135,22 @@ internal static class OptimizerSlots
         return (long.CreateChecked(stepValue), slots);
     }
 
+    /// <summary>
+    /// The state as <typeparamref name="TState"/>, the state type of the optimizer <paramref name="optimizer"/> names;
+    /// refused (naming both types) when it came from another kind of optimizer.
+    /// </summary>
+    public static TState RequireState<T, TState>(OptimizerState<T> state, string optimizer) where T : unmanaged, IFloatingPointIeee754<T>
+        where TState : OptimizerState<T>
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state as TState ?? throw new ArgumentException(
+            $"{optimizer}.Update: the state is a {StateName(state.GetType())}, expected a {StateName(typeof(TState))}; " +
+            "pass the state this optimizer's Init (or its previous Update) returned.", nameof(state));
+    }
+
+    private static string StateName(Type type) =>
+        type.IsGenericType ? $"{type.Name[..type.Name.IndexOf('`')]}<{string.Join(", ", type.GetGenericArguments().Select(a => a.Name))}>" : type.Name;
+
     /// <summary>A hyper-parameter (always given as a double, as in PyTorch) in the parameters' element type.</summary>
     public static T Scalar<T>(double value) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateChecked(value);
 }

@@ -39,13 +39,14 @@ public static class RmsProp
     /// <param name="state">The state from <see cref="Init{T}"/> or the previous step.</param>
     /// <param name="options">Hyper-parameters; <see cref="RmsPropOptions.Default"/> when null.</param>
     /// <exception cref="ArgumentException">Names or shapes disagree, a gradient holds a NaN or an infinity, or the options are invalid.</exception>
-    public static OptimizerStep<T, RmsPropState<T>> Step<T>(Params<T> parameters, Params<T> gradients, RmsPropState<T> state,
-        RmsPropOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T>
+    public static OptimizerStep<T, RmsPropState<T>> Step<T>(Params<T> parameters, Params<T> gradients, RmsPropState<T> state, RmsPropOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Step(parameters, gradients, state, options ?? RmsPropOptions.Default, "RmsProp.Step");
+
+    internal static OptimizerStep<T, RmsPropState<T>> Step<T>(Params<T> parameters, Params<T> gradients, RmsPropState<T> state, RmsPropOptions options,
+        string operation) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const string operation = "RmsProp.Step";
         ArgumentNullException.ThrowIfNull(state);
-        options ??= RmsPropOptions.Default;
-        options.Validate(operation);
         OptimizerSlots.RequireGradients(parameters, gradients, operation);
         OptimizerSlots.RequireFullSlot(parameters, state.SquareAvg, "square_avg", operation);
         OptimizerSlots.RequireSlot(parameters, state.GradAvg, "grad_avg", operation);
@@ -93,4 +94,107 @@ public static class RmsProp
         return new OptimizerStep<T, RmsPropState<T>>(newParameters,
             new RmsPropState<T>(state.Step + 1, newSquareAvg, newGradAvg, newMomentum));
     }
+}
+
+/// <summary>
+/// Hyper-parameters of <see cref="RmsProp"/>, with PyTorch's defaults (<c>torch.optim.RMSprop</c>). Immutable; each
+/// field is checked when set (a value out of range throws, naming the field, the range and the value). Change a field
+/// with its <c>With…</c> method (from F#) or a C# <c>with</c> expression.
+/// </summary>
+public sealed record RmsPropOptions
+{
+    /// <summary>PyTorch's defaults: learning rate 1e-2, α 0.99, ε 1e-8, no weight decay or momentum, not centered.</summary>
+    public static RmsPropOptions Default { get; } = new();
+
+    /// <summary>The learning rate (PyTorch's <c>lr</c>, default 1e-2). Must be finite and ≥ 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
+    public double LearningRate { get; init => field = Require.NonNegative(value, nameof(LearningRate), "RmsPropOptions"); } = 1e-2;
+
+    /// <summary>α, the decay of the running mean of squared gradients (default 0.99). Must be in [0, 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not in [0, 1).</exception>
+    public double Alpha { get; init => field = Require.UnitInterval(value, nameof(Alpha), "RmsPropOptions"); } = 0.99;
+
+    /// <summary>ε, added to the root-mean-square (default 1e-8). Must be finite and &gt; 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and &gt; 0.</exception>
+    public double Epsilon { get; init => field = Require.Positive(value, nameof(Epsilon), "RmsPropOptions"); } = 1e-8;
+
+    /// <summary>The L2 penalty λ added to the gradient: g ← g + λ·θ (default 0). Must be finite and ≥ 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
+    public double WeightDecay { get; init => field = Require.NonNegative(value, nameof(WeightDecay), "RmsPropOptions"); }
+
+    /// <summary>The momentum factor μ (default 0: no momentum buffer). Must be in [0, 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not in [0, 1).</exception>
+    public double Momentum { get; init => field = Require.UnitInterval(value, nameof(Momentum), "RmsPropOptions"); }
+
+    /// <summary>Centered RMSProp: normalise by an estimate of the gradient's variance, v − ḡ², instead of v (default false).</summary>
+    public bool Centered { get; init; }
+
+    /// <summary>These options with <see cref="LearningRate"/> replaced.</summary>
+    public RmsPropOptions WithLearningRate(double learningRate) => this with { LearningRate = learningRate };
+
+    /// <summary>These options with <see cref="Alpha"/> replaced.</summary>
+    public RmsPropOptions WithAlpha(double alpha) => this with { Alpha = alpha };
+
+    /// <summary>These options with <see cref="Epsilon"/> replaced.</summary>
+    public RmsPropOptions WithEpsilon(double epsilon) => this with { Epsilon = epsilon };
+
+    /// <summary>These options with <see cref="WeightDecay"/> replaced.</summary>
+    public RmsPropOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
+
+    /// <summary>These options with <see cref="Momentum"/> replaced.</summary>
+    public RmsPropOptions WithMomentum(double momentum) => this with { Momentum = momentum };
+
+    /// <summary>These options with <see cref="Centered"/> replaced.</summary>
+    public RmsPropOptions WithCentered(bool centered) => this with { Centered = centered };
+
+}
+
+/// <summary>
+/// The state of <see cref="RmsProp"/>: the step count, the running mean of squared gradients of every parameter, and
+/// (when centered) the running mean of gradients and (with momentum) a momentum buffer. Immutable.
+/// </summary>
+/// <param name="Step">How many steps have been taken.</param>
+/// <param name="SquareAvg">The running mean of squared gradients v, by parameter name (PyTorch's <c>square_avg</c>).</param>
+/// <param name="GradAvg">The running mean of gradients ḡ when centered, else empty (PyTorch's <c>grad_avg</c>).</param>
+/// <param name="MomentumBuffer">The momentum buffer b with momentum, else empty (PyTorch's <c>momentum_buffer</c>).</param>
+public sealed record RmsPropState<T>(long Step, Params<T> SquareAvg, Params<T> GradAvg, Params<T> MomentumBuffer) : OptimizerState<T>(Step)
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>
+    /// The state as one named collection, for checkpoints: <c>square_avg.{parameter}</c>, then
+    /// <c>grad_avg.{parameter}</c> and <c>momentum_buffer.{parameter}</c> where present, then <c>step</c> (a scalar).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The step count is not exactly representable in <typeparamref name="T"/> (above 2^24 for float).</exception>
+    public override Params<T> ToParams() =>
+        OptimizerSlots.Join(Step, ("square_avg", SquareAvg), ("grad_avg", GradAvg), ("momentum_buffer", MomentumBuffer));
+
+    /// <summary>The state that <see cref="ToParams"/> wrote.</summary>
+    /// <exception cref="ArgumentException">No <c>step</c>, or a name that is not a state tensor.</exception>
+    public static RmsPropState<T> FromParams(Params<T> tensors)
+    {
+        var (step, slots) = OptimizerSlots.Split(tensors, "RmsPropState.FromParams", "square_avg", "grad_avg", "momentum_buffer");
+        return new RmsPropState<T>(step, slots[0], slots[1], slots[2]);
+    }
+
+    /// <summary>This state with <see cref="OptimizerState{T}.Step"/> replaced.</summary>
+    public RmsPropState<T> WithStep(long step) => this with { Step = step };
+}
+
+/// <summary><see cref="RmsProp"/> as an <see cref="IOptimizer"/>.</summary>
+internal sealed record RmsPropOptimizer(RmsPropOptions Options) : IOptimizer
+{
+    public OptimizerState<T> Init<T>(Params<T> parameters) where T : unmanaged, IFloatingPointIeee754<T> => RmsProp.Init(parameters, Options);
+
+    public OptimizerStep<T, OptimizerState<T>> Update<T>(Params<T> parameters, Params<T> gradients, OptimizerState<T> state)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (next, nextState) = RmsProp.Step(parameters, gradients, OptimizerSlots.RequireState<T, RmsPropState<T>>(state, "RmsProp"), Options, "RmsProp.Update");
+        return new(next, nextState);
+    }
+
+    public OptimizerState<T> StateFromParams<T>(Params<T> tensors) where T : unmanaged, IFloatingPointIeee754<T> => RmsPropState<T>.FromParams(tensors);
+
+    public IOptimizer WithLearningRate(double learningRate) => this with { Options = Options.WithLearningRate(learningRate) };
+
+    public override string ToString() => $"RmsProp({Options})";
 }

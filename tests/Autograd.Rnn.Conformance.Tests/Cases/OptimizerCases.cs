@@ -40,8 +40,13 @@ public static class OptimizerCases
         Adam("Adam", AdamOptions.Default.WithLearningRate(0.01)),
         Adam("Adam betas eps", AdamOptions.Default.WithLearningRate(0.02).WithBetas(0.8, 0.95).WithEpsilon(1e-6)),
         Adam("Adam weight decay", AdamOptions.Default.WithLearningRate(0.01).WithWeightDecay(0.1)),
-        AdamW("AdamW", AdamWOptions.Default.WithLearningRate(0.01)),
-        AdamW("AdamW strong decay", AdamWOptions.Default.WithLearningRate(0.02).WithWeightDecay(0.3).WithBetas(0.85, 0.99)),
+        Adam("Adam AMSGrad", AdamOptions.Default.WithLearningRate(0.02).WithAmsGrad(true)),
+        Adam("Adam maximize", AdamOptions.Default.WithLearningRate(0.01).WithMaximize(true)),
+        Adam("Adam AMSGrad maximize weight decay", AdamOptions.Default.WithLearningRate(0.02).WithBetas(0.8, 0.9).WithWeightDecay(0.1).WithAmsGrad(true).WithMaximize(true)),
+        Adam("AdamW", AdamOptions.AdamW.WithLearningRate(0.01)),
+        Adam("AdamW strong decay", AdamOptions.AdamW.WithLearningRate(0.02).WithWeightDecay(0.3).WithBetas(0.85, 0.99)),
+        Adam("AdamW AMSGrad", AdamOptions.AdamW.WithLearningRate(0.02).WithAmsGrad(true)),
+        Adam("AdamW AMSGrad maximize", AdamOptions.AdamW.WithLearningRate(0.02).WithWeightDecay(0.05).WithBetas(0.8, 0.9).WithAmsGrad(true).WithMaximize(true)),
         RmsProp("RMSprop plain", RmsPropOptions.Default),
         RmsProp("RMSprop centered", RmsPropOptions.Default.WithCentered(true).WithAlpha(0.9)),
         RmsProp("RMSprop momentum", RmsPropOptions.Default.WithMomentum(0.9).WithLearningRate(0.005)),
@@ -58,17 +63,16 @@ public static class OptimizerCases
 #endif
         ;
 
+    // Adam and AdamW run through the IOptimizer value (Optimizer.Adam), which the static Adam.Step also serves.
     private static OptimizerCase Adam(string name, AdamOptions o) =>
-        Case(name, p => Rnn.Adam.Init(p, o), (p, g, s) => Rnn.Adam.Step(p, g, s, o))
+        Case(name, p => Optimizer.Adam(o).Init(p), (p, g, s) => Optimizer.Adam(o).Update(p, g, s))
 #if TORCH
-        with { Torch = ps => torch.optim.Adam(ps, o.LearningRate, o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay) }
-#endif
-        ;
-
-    private static OptimizerCase AdamW(string name, AdamWOptions o) =>
-        Case(name, p => Rnn.AdamW.Init(p, o), (p, g, s) => Rnn.AdamW.Step(p, g, s, o))
-#if TORCH
-        with { Torch = ps => torch.optim.AdamW(ps, o.LearningRate, o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay) }
+        with
+        {
+            Torch = ps => o.DecoupledWeightDecay
+                ? torch.optim.AdamW(ps, o.LearningRate, o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay, o.AmsGrad, o.Maximize)
+                : torch.optim.Adam(ps, o.LearningRate, o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay, o.AmsGrad, o.Maximize),
+        }
 #endif
         ;
 

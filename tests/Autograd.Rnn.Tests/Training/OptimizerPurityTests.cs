@@ -27,14 +27,18 @@ public class OptimizerPurityTests
     {
         var sgd = SgdOptions.Default.WithLearningRate(0.1).WithMomentum(0.9).WithNesterov(true).WithWeightDecay(0.01);
         var adam = AdamOptions.Default.WithLearningRate(0.01).WithWeightDecay(0.01);
-        var adamW = AdamWOptions.Default.WithLearningRate(0.01);
+        var adamW = AdamOptions.AdamW.WithLearningRate(0.01);
+        var amsGrad = AdamOptions.Default.WithLearningRate(0.01).WithAmsGrad(true).WithMaximize(true);
+        var chain = Optimizer.Chain(GradientTransform.ClipByGlobalNorm(1.0), Optimizer.Adam(amsGrad), Schedule.Cosine(0.01, 10));
         var rms = RmsPropOptions.Default.WithCentered(true).WithMomentum(0.5);
         var adagrad = AdagradOptions.Default.WithInitialAccumulatorValue(0.1).WithLearningRateDecay(0.01);
         return new TheoryData<Case>
         {
             Make("SGD", p => Sgd.Init(p, sgd), (p, g, s) => Sgd.Step(p, g, s, sgd), s => s.ToParams(), SgdState<double>.FromParams),
             Make("Adam", p => Adam.Init(p, adam), (p, g, s) => Adam.Step(p, g, s, adam), s => s.ToParams(), AdamState<double>.FromParams),
-            Make("AdamW", p => AdamW.Init(p, adamW), (p, g, s) => AdamW.Step(p, g, s, adamW), s => s.ToParams(), AdamState<double>.FromParams),
+            Make("AdamW", p => Adam.Init(p, adamW), (p, g, s) => Adam.Step(p, g, s, adamW), s => s.ToParams(), AdamState<double>.FromParams),
+            Make("Adam AMSGrad maximize", p => Adam.Init(p, amsGrad), (p, g, s) => Adam.Step(p, g, s, amsGrad), s => s.ToParams(), AdamState<double>.FromParams),
+            Make("Chain(clip, Adam, schedule)", chain.Init, chain.Update, s => s.ToParams(), chain.StateFromParams),
             Make("RMSprop", p => RmsProp.Init(p, rms), (p, g, s) => RmsProp.Step(p, g, s, rms), s => s.ToParams(), RmsPropState<double>.FromParams),
             Make("Adagrad", p => Adagrad.Init(p, adagrad), (p, g, s) => Adagrad.Step(p, g, s, adagrad), s => s.ToParams(), AdagradState<double>.FromParams),
         };
@@ -110,6 +114,8 @@ public class OptimizerPurityTests
     {
         var parameters = Params<double>.Empty.Add("weight_ih_l0", Tensor.Zeros<double>(4, 2));
         Assert.Equal(["exp_avg.weight_ih_l0", "exp_avg_sq.weight_ih_l0", "step"], Adam.Init(parameters).ToParams().Names);
+        Assert.Equal(["exp_avg.weight_ih_l0", "exp_avg_sq.weight_ih_l0", "max_exp_avg_sq.weight_ih_l0", "step"],
+            Adam.Init(parameters, AdamOptions.Default.WithAmsGrad(true)).ToParams().Names);
         Assert.Equal(["sum.weight_ih_l0", "step"], Adagrad.Init(parameters).ToParams().Names);
         Assert.Equal(["square_avg.weight_ih_l0", "grad_avg.weight_ih_l0", "momentum_buffer.weight_ih_l0", "step"],
             RmsProp.Init(parameters, RmsPropOptions.Default.WithCentered(true).WithMomentum(0.9)).ToParams().Names);
@@ -134,6 +140,15 @@ public class OptimizerPurityTests
         var parameters = OptimizerTestData.Parameters();
         var other = Adam.Init(Params<double>.Empty.Add("weight", Tensor.Zeros<double>(2, 3)));
         Assert.Throws<ArgumentException>(() => Adam.Step(parameters, OptimizerTestData.Gradients(0), other));
+    }
+
+    [Fact]
+    public void A_state_from_another_kind_of_optimizer_is_refused_naming_both_state_types()
+    {
+        var parameters = OptimizerTestData.Parameters();
+        var error = Assert.Throws<ArgumentException>(() =>
+            Optimizer.Adam().Update(parameters, OptimizerTestData.Gradients(0), Optimizer.Sgd().Init(parameters)));
+        Assert.StartsWith("Adam.Update: the state is a SgdState<Double>, expected a AdamState<Double>", error.Message);
     }
 
     [Fact]

@@ -16,11 +16,6 @@ public class OptimizerValidationTests
         ["AdamOptions.Beta2"] = v => AdamOptions.Default.WithBetas(0.9, v),
         ["AdamOptions.Epsilon"] = v => AdamOptions.Default.WithEpsilon(v),
         ["AdamOptions.WeightDecay"] = v => AdamOptions.Default.WithWeightDecay(v),
-        ["AdamWOptions.LearningRate"] = v => AdamWOptions.Default.WithLearningRate(v),
-        ["AdamWOptions.Beta1"] = v => AdamWOptions.Default.WithBetas(v, 0.999),
-        ["AdamWOptions.Beta2"] = v => AdamWOptions.Default.WithBetas(0.9, v),
-        ["AdamWOptions.Epsilon"] = v => AdamWOptions.Default.WithEpsilon(v),
-        ["AdamWOptions.WeightDecay"] = v => AdamWOptions.Default.WithWeightDecay(v),
         ["SgdOptions.LearningRate"] = v => SgdOptions.Default.WithLearningRate(v),
         ["SgdOptions.Momentum"] = v => SgdOptions.Default.WithMomentum(v),
         ["SgdOptions.Dampening"] = v => SgdOptions.Default.WithDampening(v),
@@ -42,19 +37,16 @@ public class OptimizerValidationTests
     public static TheoryData<string, double, string> InvalidOptions()
     {
         var data = new TheoryData<string, double, string>();
-        foreach (var record in new[] { "AdamOptions", "AdamWOptions", "SgdOptions", "RmsPropOptions", "AdagradOptions" })
+        foreach (var record in new[] { "AdamOptions", "SgdOptions", "RmsPropOptions", "AdagradOptions" })
             foreach (double bad in new[] { double.NaN, -1e-3, double.PositiveInfinity })
                 data.Add(record + ".LearningRate", bad, NonNegative);
-        foreach (var record in new[] { "AdamOptions", "AdamWOptions" })
+        foreach (double bad in new[] { 1.0, -0.1, double.NaN })
         {
-            foreach (double bad in new[] { 1.0, -0.1, double.NaN })
-            {
-                data.Add(record + ".Beta1", bad, Unit);
-                data.Add(record + ".Beta2", bad, Unit);
-            }
-            data.Add(record + ".WeightDecay", -1, NonNegative);
+            data.Add("AdamOptions.Beta1", bad, Unit);
+            data.Add("AdamOptions.Beta2", bad, Unit);
         }
-        foreach (var record in new[] { "AdamOptions", "AdamWOptions", "RmsPropOptions", "AdagradOptions" })
+        data.Add("AdamOptions.WeightDecay", -1, NonNegative);
+        foreach (var record in new[] { "AdamOptions", "RmsPropOptions", "AdagradOptions" })
             foreach (double bad in new[] { 0.0, -1e-8, double.NaN })
                 data.Add(record + ".Epsilon", bad, Positive);
         foreach (double bad in new[] { 1.0, 2.0, -0.5, double.NaN })
@@ -88,7 +80,7 @@ public class OptimizerValidationTests
     public void Options_at_the_edges_of_their_ranges_are_accepted()
     {
         Assert.Equal(0.0, AdamOptions.Default.WithBetas(0, 0).Beta1);
-        Assert.Equal(0.0, AdamWOptions.Default.WithLearningRate(0).LearningRate);
+        Assert.Equal(0.0, AdamOptions.AdamW.WithLearningRate(0).LearningRate);
         Assert.Equal(1.0, SgdOptions.Default.WithDampening(1).Dampening);
         Assert.Equal(0.99, SgdOptions.Default.WithMomentum(0.99).Momentum);
         Assert.Equal(0.0, RmsPropOptions.Default.WithAlpha(0).Alpha);
@@ -112,7 +104,7 @@ public class OptimizerValidationTests
     public static TheoryData<string, double> NonFiniteParameterCases()
     {
         var data = new TheoryData<string, double>();
-        foreach (var optimizer in new[] { "Sgd", "Adam", "AdamW", "RmsProp", "Adagrad" })
+        foreach (var optimizer in new[] { "Sgd.Step", "Adam.Step", "RmsProp.Step", "Adagrad.Step", "Adam.Update" })
             foreach (double bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
                 data.Add(optimizer, bad);
         return data;
@@ -128,14 +120,14 @@ public class OptimizerValidationTests
         var g = p.Map(t => Tensor.OnesLike(t));
         Action step = optimizer switch
         {
-            "Sgd" => () => Sgd.Step(p, g, Sgd.Init(p)),
-            "Adam" => () => Adam.Step(p, g, Adam.Init(p)),
-            "AdamW" => () => AdamW.Step(p, g, AdamW.Init(p)),
-            "RmsProp" => () => RmsProp.Step(p, g, RmsProp.Init(p)),
-            _ => () => Adagrad.Step(p, g, Adagrad.Init(p)),
+            "Sgd.Step" => () => Sgd.Step(p, g, Sgd.Init(p)),
+            "Adam.Step" => () => Adam.Step(p, g, Adam.Init(p)),
+            "RmsProp.Step" => () => RmsProp.Step(p, g, RmsProp.Init(p)),
+            "Adagrad.Step" => () => Adagrad.Step(p, g, Adagrad.Init(p)),
+            _ => () => Optimizer.Adam(AdamOptions.AdamW).Update(p, g, Optimizer.Adam().Init(p)),
         };
         var error = Assert.Throws<ArgumentException>(step);
-        Assert.StartsWith($"{optimizer}.Step: parameter 'weight' is {bad} at [1,0].", error.Message);
+        Assert.StartsWith($"{optimizer}: parameter 'weight' is {bad} at [1,0].", error.Message);
         Assert.Equal("parameters", error.ParamName);
     }
 
