@@ -16,7 +16,7 @@ public enum Reduction
 }
 
 /// <summary>Loss functions, composed from public ops (no gradient code of their own).</summary>
-public static class Loss
+public static partial class Loss
 {
     /// <summary>PyTorch's default ignore index: targets equal to it contribute nothing.</summary>
     public const int DefaultIgnoreIndex = -100;

@@ -82,7 +82,7 @@ public class ElementwiseKernelTests
     }
 
     // In a vector of every length 1..70, each special value at every position gives its scalar result there.
-    private static void AssertSpecial<TOperator>(double input, double expected) where TOperator : IUnarySpanOperator<double>
+    internal static void AssertSpecial<TOperator>(double input, double expected) where TOperator : IUnarySpanOperator<double>
     {
         for (int length = 1; length <= MaxLength; length++)
             for (int at = 0; at < length; at++)
@@ -96,14 +96,14 @@ public class ElementwiseKernelTests
             }
     }
 
-    private static void CheckUnaryBothTypes<TFloat, TDouble>(double low, double high)
+    internal static void CheckUnaryBothTypes<TFloat, TDouble>(double low, double high)
         where TFloat : IScalarForm<float> where TDouble : IScalarForm<double>
     {
         CheckUnary<float, TFloat>(low, high, 2e-6);
         CheckUnary<double, TDouble>(low, high, 4e-15);
     }
 
-    private static void CheckUnary<T, TForm>(double low, double high, double relativeTolerance)
+    internal static void CheckUnary<T, TForm>(double low, double high, double relativeTolerance)
         where T : unmanaged, IFloatingPointIeee754<T> where TForm : IScalarForm<T>
     {
         for (int length = 0; length <= MaxLength; length++)
@@ -122,7 +122,7 @@ public class ElementwiseKernelTests
         }
     }
 
-    private static bool Close<T>(T expected, T actual, double relativeTolerance) where T : IFloatingPointIeee754<T>
+    internal static bool Close<T>(T expected, T actual, double relativeTolerance) where T : IFloatingPointIeee754<T>
     {
         if (T.IsNaN(expected) || T.IsInfinity(expected) || T.IsZero(expected) || T.IsNaN(actual)) return SameBits(expected, actual);
         double e = double.CreateChecked(expected), a = double.CreateChecked(actual);
@@ -130,7 +130,7 @@ public class ElementwiseKernelTests
     }
 
     // Equal bit patterns, except that any NaN matches any NaN (payloads are not specified).
-    private static bool SameBits<T>(T expected, T actual) where T : IFloatingPointIeee754<T> =>
+    internal static bool SameBits<T>(T expected, T actual) where T : IFloatingPointIeee754<T> =>
         T.IsNaN(expected) ? T.IsNaN(actual) : expected.Equals(actual) && T.IsNegative(expected) == T.IsNegative(actual);
 
     /// <summary>An op in span form (the kernel) and scalar form (the reference).</summary>
@@ -167,7 +167,7 @@ public class ElementwiseKernelTests
         }
     }
 
-    private static void CheckBinary<TOperator, T>(Func<T, T, T> scalar)
+    internal static void CheckBinary<TOperator, T>(Func<T, T, T> scalar)
         where TOperator : IBinarySpanOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var scalars = Specials.Select(T.CreateChecked).Concat([T.CreateChecked(2.5), T.CreateChecked(-0.75)]).ToArray();
