@@ -27,6 +27,19 @@ public class CompileTests
         Assert.Equal(1 + 3 + 2 + 3 + 1, plan.FusedOpCount);
     }
 
+    [Fact]
+    public void A_replayed_lstm_step_allocates_its_two_results_and_little_else()
+    {
+        var inputs = LstmInputs(4, 32, 1);
+        var plan = PlanOf(new CompiledFunction<float>(LstmStep), inputs);
+        plan.Run(inputs);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        plan.Run(inputs);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        const long results = 2 * 4 * 32 * sizeof(float);
+        Assert.True(allocated < results + 512, $"{allocated} bytes for {results} bytes of results");
+    }
+
     [Theory]
     [InlineData(1, 32)]
     [InlineData(7, 40)]
