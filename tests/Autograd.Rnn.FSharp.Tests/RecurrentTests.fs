@@ -282,3 +282,18 @@ module RecurrentLaws =
                 let run = layer.Apply(p, p.["input"], lengths = s.Lengths)
                 Loss.Mse(run.Output, Tensor.ZerosLike run.Output, Reduction.Sum) + run.LastLayerHidden.Sum())
         check.Passed |> Prop.label (string check)
+
+type ``Compiled functions from F#`` () =
+
+    [<Fact>]
+    member _.``Compile.Function takes an F# lambda and gives the eager bits, and Compile.Eagerly is a use scope`` () =
+        let p = mguParameters 3 4 7UL : Params<float32>
+        let step = Compile.Function(fun (h: Tensor<float32>) (x: Tensor<float32>) -> mgu p h x)
+        let h = Tensor.RandomNormal<float32>([| 2; 4 |], 1UL)
+        let x = Tensor.RandomNormal<float32>([| 2; 3 |], 2UL)
+        step.Invoke(h, x) |> ignore
+        let planned = step.Invoke(h, x)
+        let eager =
+            use _ = Compile.Eagerly()
+            mgu p h x
+        Assert.Equal<float32[]>(eager.ToArray(), planned.ToArray())

@@ -26,6 +26,8 @@ internal static class ConstantMasks
     /// <summary>One-hot (shaped like x) of the first maximal element along <paramref name="axis"/>; <paramref name="max"/> has that axis kept at size 1.</summary>
     public static Tensor<T> FirstMax<T>(Tensor<T> x, Tensor<T> max, int axis) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        x.NoteValueRead("a gradient mask");
+        max.NoteValueRead("a gradient mask");
         var shape = x.Shape;
         var mask = new T[shape.Size];
         MaxKernels.FirstMaxMask(x.Value.Span, max.Value.Span, shape.Product(0, axis), shape.Span[axis], shape.Product(axis + 1, shape.Rank), mask);
@@ -36,6 +38,7 @@ internal static class ConstantMasks
         where T : unmanaged, IFloatingPointIeee754<T>
         where TRule : struct, IMaskRule<T>
     {
+        x.NoteValueRead("a gradient mask");
         var mask = GC.AllocateUninitializedArray<T>(x.Size);
         ActivationKernels.Mask(x.Value.Span, mask, rule);
         return new Tensor<T>(new NdArray<T>(mask, x.Shape));

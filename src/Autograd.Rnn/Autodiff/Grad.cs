@@ -17,10 +17,10 @@ public static partial class Grad
     // Grad calls running on this thread: a new level's depth, for messages (Anomaly, graph export).
     [ThreadStatic] private static int running;
 
-    internal static Level NewLevel()
+    internal static Level NewLevel(bool planning = false)
     {
         running++;
-        return new Level(Interlocked.Increment(ref lastTag), running);
+        return new Level(Interlocked.Increment(ref lastTag), running, planning);
     }
 
     internal static void End(Level level)

@@ -9,9 +9,10 @@ namespace Autograd.Rnn;
 /// levels under it (the outer sweep finds a node of another level and returns zeros) and every later op re-records
 /// itself once per ended level (the cost of a carried state grew with each step).
 /// </summary>
-internal sealed class Level(long id, int depth)
+internal sealed class Level(long id, int depth, bool planning = false)
 {
     private volatile bool ended;
+    private volatile string? unplannable;
 
     public long Id { get; } = id;
 
@@ -19,6 +20,20 @@ internal sealed class Level(long id, int depth)
     public int Depth { get; } = depth;
 
     public bool IsLive => !ended;
+
+    /// <summary>
+    /// Whether this level records a plan (<c>Plans/</c>) rather than serving a <see cref="Grad"/> call: its nodes also keep
+    /// each op's replayable forward step (<see cref="PlanStep{T}"/>), and no sweep ever runs over it.
+    /// </summary>
+    public bool IsPlanning { get; } = planning;
+
+    /// <summary>
+    /// For a planning level: why the function it records cannot be replayed (it read a traced value, or mixed in a
+    /// tensor traced by another live level), or null while it can. The first reason is kept.
+    /// </summary>
+    public string? Unplannable => unplannable;
+
+    public void MarkUnplannable(string reason) => unplannable ??= reason;
 
     public void End() => ended = true;
 }

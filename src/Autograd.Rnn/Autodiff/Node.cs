@@ -25,8 +25,9 @@ internal delegate (Tensor<T> Left, Tensor<T> Right)? RowContractionRule<T>(Tenso
 internal sealed class Node<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     internal Node(Level level, string operation, Tensor<T>?[] inputs, VjpRule<T>? vjp, NarrowSlice? slice = null,
-        RowContractionRule<T>? rowContraction = null)
+        RowContractionRule<T>? rowContraction = null, PlanStep<T>? step = null)
     {
+        Step = step;
         Slice = slice;
         RowContraction = rowContraction;
         Level = level;
@@ -62,6 +63,9 @@ internal sealed class Node<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>When set: the factors of inputs whose cotangent is a row contraction (see <see cref="RowContractionRule{T}"/>).</summary>
     public RowContractionRule<T>? RowContraction { get; }
+
+    /// <summary>At a planning level (<see cref="Level.IsPlanning"/>): how a plan replays this op; otherwise null.</summary>
+    public PlanStep<T>? Step { get; }
 }
 
 /// <summary>Positions [Start, Start + Length) along Axis (normalized).</summary>

@@ -65,13 +65,33 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>This tensor with every level of tracing removed.</summary>
-    internal Tensor<T> Constant => Node is null ? this : new Tensor<T>(Value);
+    internal Tensor<T> Constant
+    {
+        get
+        {
+            if (Node is null) return this;
+            NoteValueRead("as a constant: StopGradient, a Where mask");
+            return new Tensor<T>(Value);
+        }
+    }
 
     internal static Tensor<T> Leaf(Tensor<T> primal, Level level) => new(primal, new Node<T>(level, "leaf", [], null));
 
     internal static Tensor<T> Record(Tensor<T> primalResult, Level level, string operation, Tensor<T>?[] inputs, VjpRule<T> vjp,
-        NarrowSlice? slice = null, RowContractionRule<T>? rowContraction = null) =>
-        new(primalResult, new Node<T>(level, operation, inputs, vjp, slice, rowContraction));
+        NarrowSlice? slice = null, RowContractionRule<T>? rowContraction = null, PlanStep<T>? step = null) =>
+        new(primalResult, new Node<T>(level, operation, inputs, vjp, slice, rowContraction, step));
+
+    /// <summary>
+    /// Notes that the caller reads this tensor's numbers (<paramref name="what"/>). A function being recorded into a plan
+    /// that reads a value it traces cannot be replayed — the value may steer it differently next time — so the recording
+    /// level is marked and the plan's users run the function eagerly instead.
+    /// </summary>
+    internal void NoteValueRead(string what)
+    {
+        for (var tensor = this; tensor.Node is not null; tensor = tensor.Primal!)
+            if (tensor.Node.Level.IsPlanning && tensor.Node.Level.IsLive)
+                tensor.Node.Level.MarkUnplannable($"it reads the values of a traced tensor ({what})");
+    }
 
     /// <summary>The dimensions.</summary>
     public Shape Shape => Value.Shape;
@@ -91,24 +111,43 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>The value of a tensor with exactly one element (a scalar or any shape of size 1).</summary>
     /// <exception cref="InvalidOperationException">The tensor has more or fewer than one element.</exception>
-    public T Item => Size == 1
-        ? Value.Span[0]
-        : throw new InvalidOperationException($"Tensor.Item: tensor of shape {Shape} has {Size} elements, not 1.");
+    public T Item
+    {
+        get
+        {
+            if (Node is not null) NoteValueRead("Item");
+            return Size == 1
+                ? Value.Span[0]
+                : throw new InvalidOperationException($"Tensor.Item: tensor of shape {Shape} has {Size} elements, not 1.");
+        }
+    }
 
     /// <summary>The element at <paramref name="index"/> (one index per dimension).</summary>
     /// <exception cref="ArgumentException">The number of indices differs from the rank.</exception>
     /// <exception cref="IndexOutOfRangeException">An index is out of range.</exception>
     [IndexerName("Element")]
-    public T this[params int[] index] => Value[index];
+    public T this[params int[] index]
+    {
+        get
+        {
+            if (Node is not null) NoteValueRead("the indexer");
+            return Value[index];
+        }
+    }
 
     /// <summary>A copy of the elements in row-major order.</summary>
-    public T[] ToArray() => Value.ToArray();
+    public T[] ToArray()
+    {
+        if (Node is not null) NoteValueRead("ToArray");
+        return Value.ToArray();
+    }
 
     /// <summary>A copy of a 2-D tensor's elements as a rectangular array.</summary>
     /// <exception cref="InvalidOperationException">The tensor is not 2-D.</exception>
     public T[,] ToArray2D()
     {
         if (Rank != 2) throw new InvalidOperationException($"Tensor.ToArray2D: tensor of shape {Shape} is not 2-D.");
+        if (Node is not null) NoteValueRead("ToArray2D");
         int rows = Shape[0], columns = Shape[1];
         var result = new T[rows, columns];
         var span = Value.Span;
@@ -125,6 +164,8 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     public bool AllClose(Tensor<T> other, double relativeTolerance = 1e-5, double absoluteTolerance = 1e-8)
     {
         ArgumentNullException.ThrowIfNull(other);
+        if (Node is not null) NoteValueRead("AllClose");
+        if (other.Node is not null) other.NoteValueRead("AllClose");
         if (Shape != other.Shape) return false;
         var a = Value.Span;
         var b = other.Value.Span;
@@ -140,5 +181,9 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Shape and values, eliding the middle of large dimensions, e.g. <c>Tensor[2,2] [[1, 2], [3, 4]]</c>.</summary>
-    public override string ToString() => TensorFormatter.Format(Value);
+    public override string ToString()
+    {
+        if (Node is not null) NoteValueRead("ToString");
+        return TensorFormatter.Format(Value);
+    }
 }

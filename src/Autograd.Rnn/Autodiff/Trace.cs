@@ -10,36 +10,61 @@ namespace Autograd.Rnn;
 /// </summary>
 internal static class Trace
 {
+    /// <summary>An elementwise op of one input: its kernel is its <paramref name="form"/>, which plans also fuse.</summary>
     public static Tensor<T> Unary<T>(
         string operation,
         Tensor<T> x,
-        Func<NdArray<T>, NdArray<T>> kernel,
+        ElementwiseUnary<T> form,
+        Func<Tensor<T>, Tensor<T>> self,
+        Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> vjp)
+        where T : unmanaged, IFloatingPointIeee754<T> => Unary(operation, x, null, self, vjp, form: form);
+
+    public static Tensor<T> Unary<T>(
+        string operation,
+        Tensor<T> x,
+        Func<NdArray<T>, NdArray<T>>? kernel,
         Func<Tensor<T>, Tensor<T>> self,
         Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> vjp,
-        NarrowSlice? slice = null)
+        NarrowSlice? slice = null,
+        PlanForm<T>? form = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         x = x.Live;
         if (x.Node is null)
         {
-            var constant = new Tensor<T>(kernel(x.Value));
+            var constant = new Tensor<T>(kernel is null ? ((ElementwiseUnary<T>)form!).Apply(x.Value) : kernel(x.Value));
             return Anomaly.Active ? Anomaly.Check(operation, constant, null, [x]) : constant;
         }
         var xPrimal = x.Primal!;
         Tensor<T> y;
         if (!Anomaly.Active) y = self(xPrimal);
         else using (Anomaly.Suppress()) y = self(xPrimal);
-        return Checked(Tensor<T>.Record(y, x.Node.Level, operation, [x], (g, _) => vjp(xPrimal, y, g), slice), [x]);
+        var step = x.Node.Level.IsPlanning
+            ? PlanStep<T>.Capture(x.Node.Level, operation,
+                kernel is null ? values => ((ElementwiseUnary<T>)form!).Apply(values[0]) : values => kernel(values[0]), form, [x])
+            : null;
+        return Checked(Tensor<T>.Record(y, x.Node.Level, operation, [x], (g, _) => vjp(xPrimal, y, g), slice, step: step), [x]);
     }
+
+    /// <summary>An elementwise op of two inputs: its kernel is its <paramref name="form"/>, which plans also fuse.</summary>
+    public static Tensor<T> Binary<T>(
+        string operation,
+        Tensor<T> a,
+        Tensor<T> b,
+        ElementwiseBinary<T> form,
+        Func<Tensor<T>, Tensor<T>, Tensor<T>> self,
+        BinaryVjp<T> vjp)
+        where T : unmanaged, IFloatingPointIeee754<T> => Binary(operation, a, b, null, self, vjp, form: form);
 
     public static Tensor<T> Binary<T>(
         string operation,
         Tensor<T> a,
         Tensor<T> b,
-        Func<NdArray<T>, NdArray<T>, NdArray<T>> kernel,
+        Func<NdArray<T>, NdArray<T>, NdArray<T>>? kernel,
         Func<Tensor<T>, Tensor<T>, Tensor<T>> self,
         BinaryVjp<T> vjp,
-        BinaryRowContraction<T>? rowContraction = null)
+        BinaryRowContraction<T>? rowContraction = null,
+        PlanForm<T>? form = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         a = a.Live;
@@ -47,7 +72,7 @@ internal static class Trace
         var level = Innermost(a.Node?.Level, b.Node?.Level);
         if (level is null)
         {
-            var constant = new Tensor<T>(kernel(a.Value, b.Value));
+            var constant = new Tensor<T>(kernel is null ? ((ElementwiseBinary<T>)form!).Apply(a.Value, b.Value, operation) : kernel(a.Value, b.Value));
             return Anomaly.Active ? Anomaly.Check(operation, constant, null, [a, b]) : constant;
         }
         long tag = level.Id;
@@ -56,10 +81,15 @@ internal static class Trace
         Tensor<T> y;
         if (!Anomaly.Active) y = self(aPrimal, bPrimal);
         else using (Anomaly.Suppress()) y = self(aPrimal, bPrimal);
+        var step = level.IsPlanning
+            ? PlanStep<T>.Capture(level, operation,
+                kernel is null ? values => ((ElementwiseBinary<T>)form!).Apply(values[0], values[1], operation) : values => kernel(values[0], values[1]),
+                form, [a, b])
+            : null;
         return Checked(Tensor<T>.Record(y, level, operation,
             [a.Tag == tag ? a : null, b.Tag == tag ? b : null],
             (g, i) => vjp(aPrimal, bPrimal, y, g, i),
-            rowContraction: rowContraction is null ? null : (g, i) => rowContraction(aPrimal, bPrimal, g, i)), [a, b]);
+            rowContraction: rowContraction is null ? null : (g, i) => rowContraction(aPrimal, bPrimal, g, i), step: step), [a, b]);
     }
 
     // In anomaly mode, each op's result is checked once, at the level it is recorded at.
@@ -74,7 +104,8 @@ internal static class Trace
         Tensor<T>[] inputs,
         Func<NdArray<T>[], NdArray<T>> kernel,
         Func<Tensor<T>[], Tensor<T>> self,
-        NaryVjp<T> vjp)
+        NaryVjp<T> vjp,
+        PlanForm<T>? form = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         inputs = Array.ConvertAll(inputs, input => input.Live);
@@ -98,7 +129,8 @@ internal static class Trace
         Tensor<T> y;
         if (!Anomaly.Active) y = self(primals);
         else using (Anomaly.Suppress()) y = self(primals);
-        return Checked(Tensor<T>.Record(y, level, operation, traced, (g, i) => vjp(primals, y, g, i)), inputs);
+        var step = level.IsPlanning ? PlanStep<T>.Capture(level, operation, kernel, form, inputs) : null;
+        return Checked(Tensor<T>.Record(y, level, operation, traced, (g, i) => vjp(primals, y, g, i), step: step), inputs);
     }
 }
 

@@ -17,6 +17,8 @@ public static class Recurrence
 {
     /// <summary>
     /// Unrolls <paramref name="cell"/> over <paramref name="inputs"/> [time, batch, features] from <paramref name="initialState"/>.
+    /// When nothing is traced (inference), the step is recorded on the first time step and replayed as a compiled plan for
+    /// the others, with the same results bit for bit (see <see cref="Compile"/>; <see cref="Compile.Eagerly"/> turns this off).
     /// With <paramref name="lengths"/> (one per batch element, each 1..time), steps at or beyond a sequence's length
     /// leave its state unchanged and receive no gradient, and its output there is zero; whatever the inputs hold there
     /// (NaN and ∞ included) reaches no value and no gradient. With <paramref name="reverse"/>,
@@ -52,10 +54,11 @@ public static class Recurrence
         var outputs = new Tensor<T>[steps];
         var states = new RecurrentState<T>[steps];
         var state = initialState;
+        var step = StepPlan<T>.For(cell, parameters);
         for (int i = 0; i < steps; i++)
         {
             int t = reverse ? steps - 1 - i : i;
-            var next = cell.ProjectedStep(parameters, state, stepInputs[t]);
+            var next = step.Step(state, stepInputs[t]);
             if (next.Count != state.Count)
                 throw new InvalidOperationException($"Scan: the {cell.Name} cell returned {next.Count} state tensors, expected {state.Count}.");
             Tensor<T>? outputMask = null;

@@ -8,7 +8,7 @@ internal static class AbsOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Abs", x,
-            static v => Elementwise.Unary<T, AbsOperator<T>>(v),
+            ElementwiseUnary<T, AbsOperator<T>>.Instance,
             Apply,
             static (x, _, g) => g * ConstantMasks.Sign(x));
 }

@@ -8,7 +8,7 @@ internal static class AddOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Binary("Add", a, b,
-            static (x, y) => Elementwise.Binary<T, AddOperator<T>>(x, y, "Add"),
+            ElementwiseBinary<T, AddOperator<T>>.Instance,
             Apply,
             static (a, b, _, g, i) => Tensor.SumTo(g, i == 0 ? a.Shape : b.Shape));
 }

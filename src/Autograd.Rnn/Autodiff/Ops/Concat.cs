@@ -18,7 +18,14 @@ internal static class ConcatOp
         return Trace.Nary("Concat", inputs,
             values => Kernel(values, axis),
             primals => Apply(primals, axis),
-            (primals, _, g, i) => NarrowOp.Apply(g, axis, offsets[i], primals[i].Shape.Span[axis]));
+            (primals, _, g, i) => NarrowOp.Apply(g, axis, offsets[i], primals[i].Shape.Span[axis]),
+            new IntoBuffer<T>(axis));
+    }
+
+    /// <summary>The plan form: the same block copies, into the plan's buffer.</summary>
+    private sealed class IntoBuffer<T>(int axis) : IntoForm<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public override void Invoke(NdArray<T>[] inputs, Span<T> destination) => Join(inputs, axis, destination);
     }
 
     /// <summary>Throws naming <paramref name="operation"/> unless the shapes agree outside <paramref name="axis"/>.</summary>
@@ -43,17 +50,25 @@ internal static class ConcatOp
         int total = 0;
         foreach (var v in values) total += v.Shape.Span[axis];
         var shape = first.WithDimension(axis, total);
+        var result = GC.AllocateUninitializedArray<T>(shape.Size);
+        Join(values, axis, result);
+        return new NdArray<T>(result, shape);
+    }
+
+    private static void Join<T>(NdArray<T>[] values, int axis, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var first = values[0].Shape;
+        int total = 0;
+        foreach (var v in values) total += v.Shape.Span[axis];
         int inner = first.Product(axis + 1, first.Rank);
         int outer = first.Product(0, axis);
-        var result = GC.AllocateUninitializedArray<T>(shape.Size);
         int offset = 0;
         foreach (var v in values)
         {
             int run = v.Shape.Span[axis] * inner;
-            CopyKernels.CopyBlocks(v.Span, run, 0, result, total * inner, offset, run, outer);
+            CopyKernels.CopyBlocks(v.Span, run, 0, destination, total * inner, offset, run, outer);
             offset += run;
         }
-        return new NdArray<T>(result, shape);
     }
 }
 

@@ -8,7 +8,7 @@ internal static class DivideOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Binary("Divide", a, b,
-            static (x, y) => Elementwise.Binary<T, DivideOperator<T>>(x, y, "Divide"),
+            ElementwiseBinary<T, DivideOperator<T>>.Instance,
             Apply,
             static (a, b, y, g, i) => i == 0 ? Tensor.SumTo(g / b, a.Shape) : Tensor.SumTo(-(g * y) / b, b.Shape));
 }

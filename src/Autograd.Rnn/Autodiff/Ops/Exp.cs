@@ -8,7 +8,7 @@ internal static class ExpOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Exp", x,
-            static v => Elementwise.Unary<T, ExpOperator<T>>(v),
+            ElementwiseUnary<T, ExpOperator<T>>.Instance,
             Apply,
             static (_, y, g) => g * y);
 }

@@ -8,7 +8,7 @@ internal static class LogOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Log", x,
-            static v => Elementwise.Unary<T, LogOperator<T>>(v),
+            ElementwiseUnary<T, LogOperator<T>>.Instance,
             Apply,
             static (x, _, g) => g / x);
 }

@@ -32,7 +32,25 @@ internal static class MatMulOp
                 (false, false, 1) => (a, g),
                 (false, true, 1) => (g, a),
                 _ => null,
-            });
+            },
+            form: IntoBuffer<T>.Of(transposeA, transposeB));
+    }
+
+    /// <summary>The plan form: the same GEMM, written into the plan's buffer.</summary>
+    private sealed class IntoBuffer<T>(bool transposeA, bool transposeB) : IntoForm<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private static readonly IntoBuffer<T> Plain = new(false, false), TransposedA = new(true, false), TransposedB = new(false, true);
+
+        public static IntoBuffer<T> Of(bool transposeA, bool transposeB) => transposeA ? TransposedA : transposeB ? TransposedB : Plain;
+
+        public override void Invoke(NdArray<T>[] inputs, Span<T> destination)
+        {
+            var (a, b) = (inputs[0], inputs[1]);
+            int m = transposeA ? a.Shape[1] : a.Shape[0];
+            int k = transposeA ? a.Shape[0] : a.Shape[1];
+            int n = transposeB ? b.Shape[0] : b.Shape[1];
+            Gemm.Multiply(a.Span, b.Span, destination, m, n, k, transposeA, transposeB);
+        }
     }
 
     private static string OperationName(bool transposeA, bool transposeB) =>

@@ -8,7 +8,7 @@ internal static class MultiplyOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Binary("Multiply", a, b,
-            static (x, y) => Elementwise.Binary<T, MultiplyOperator<T>>(x, y, "Multiply"),
+            ElementwiseBinary<T, MultiplyOperator<T>>.Instance,
             Apply,
             static (a, b, _, g, i) => i == 0 ? Tensor.SumTo(g * b, a.Shape) : Tensor.SumTo(g * a, b.Shape));
 }

@@ -18,7 +18,20 @@ internal static class NarrowOp
             v => Kernel(v, axis, start, length),
             v => Apply(v, axis, start, length),
             (x, _, g) => PadOp.Apply(g, axis, start, x.Shape.Span[axis] - start - length),
-            new NarrowSlice(axis, start, length));
+            new NarrowSlice(axis, start, length),
+            form: x.Shape.Product(0, axis) == 1 ? null : new IntoBuffer<T>(axis, start, length));
+    }
+
+    /// <summary>The plan form of a slice that is not one run of x (a column slice): the same block copy, into the plan's buffer.</summary>
+    private sealed class IntoBuffer<T>(int axis, int start, int length) : IntoForm<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public override void Invoke(NdArray<T>[] inputs, Span<T> destination)
+        {
+            var x = inputs[0];
+            int inner = x.Shape.Product(axis + 1, x.Shape.Rank);
+            CopyKernels.CopyBlocks(x.Span, x.Shape.Span[axis] * inner, start * inner, destination, length * inner, 0, length * inner,
+                x.Shape.Product(0, axis));
+        }
     }
 
     /// <summary>Throws naming <paramref name="operation"/> unless [start, start + length) lies within the axis.</summary>

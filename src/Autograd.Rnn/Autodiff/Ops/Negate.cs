@@ -8,7 +8,7 @@ internal static class NegateOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Negate", x,
-            static v => Elementwise.Unary<T, NegateOperator<T>>(v),
+            ElementwiseUnary<T, NegateOperator<T>>.Instance,
             Apply,
             static (_, _, g) => Apply(g));
 }

@@ -8,7 +8,7 @@ internal static class ReluOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Relu", x,
-            static v => Elementwise.Unary<T, ReluOperator<T>>(v),
+            ElementwiseUnary<T, ReluOperator<T>>.Instance,
             Apply,
             static (x, _, g) => g * ConstantMasks.Positive(x));
 }

@@ -8,7 +8,7 @@ internal static class SigmoidOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Sigmoid", x,
-            static v => Elementwise.Unary<T, SigmoidOperator<T>>(v),
+            ElementwiseUnary<T, SigmoidOperator<T>>.Instance,
             Apply,
             static (_, y, g) => SigmoidGradientOp.Apply(y, g));
 }

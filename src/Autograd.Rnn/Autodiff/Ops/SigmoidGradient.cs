@@ -12,7 +12,7 @@ internal static class SigmoidGradientOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> y, Tensor<T> g) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Binary("SigmoidGradient", y, g,
-            static (y, g) => Elementwise.Binary<T, SigmoidGradientOperator<T>>(y, g, "SigmoidGradient"),
+            ElementwiseBinary<T, SigmoidGradientOperator<T>>.Instance,
             Apply,
             static (y, g, _, outer, i) => i == 0
                 ? Tensor.SumTo(outer * g * (T.One - (y + y)), y.Shape)

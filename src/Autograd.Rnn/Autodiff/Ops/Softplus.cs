@@ -8,7 +8,7 @@ internal static class SoftplusOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Softplus", x,
-            static v => Elementwise.Unary<T, SoftplusOperator<T>>(v),
+            ElementwiseUnary<T, SoftplusOperator<T>>.Instance,
             Apply,
             static (x, _, g) => g * SigmoidOp.Apply(x));
 }

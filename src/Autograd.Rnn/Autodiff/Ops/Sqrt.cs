@@ -8,7 +8,7 @@ internal static class SqrtOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Sqrt", x,
-            static v => Elementwise.Unary<T, SqrtOperator<T>>(v),
+            ElementwiseUnary<T, SqrtOperator<T>>.Instance,
             Apply,
             static (_, y, g) => g / (y + y));
 }

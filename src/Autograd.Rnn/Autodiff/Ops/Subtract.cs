@@ -8,7 +8,7 @@ internal static class SubtractOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Binary("Subtract", a, b,
-            static (x, y) => Elementwise.Binary<T, SubtractOperator<T>>(x, y, "Subtract"),
+            ElementwiseBinary<T, SubtractOperator<T>>.Instance,
             Apply,
             static (a, b, _, g, i) => i == 0 ? Tensor.SumTo(g, a.Shape) : -Tensor.SumTo(g, b.Shape));
 }

@@ -8,7 +8,7 @@ internal static class TanhOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Tanh", x,
-            static v => Elementwise.Unary<T, TanhOperator<T>>(v),
+            ElementwiseUnary<T, TanhOperator<T>>.Instance,
             Apply,
             static (_, y, g) => TanhGradientOp.Apply(y, g));
 }

@@ -12,7 +12,7 @@ internal static class TanhGradientOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> y, Tensor<T> g) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Binary("TanhGradient", y, g,
-            static (y, g) => Elementwise.Binary<T, TanhGradientOperator<T>>(y, g, "TanhGradient"),
+            ElementwiseBinary<T, TanhGradientOperator<T>>.Instance,
             Apply,
             static (y, g, _, outer, i) => i == 0
                 ? Tensor.SumTo(outer * g * y * T.CreateTruncating(-2), y.Shape)

@@ -1,0 +1,116 @@
+using System.Numerics;
+
+namespace Autograd.Rnn;
+
+/// <summary>How an op of a fused region reads one operand over a block of positions.</summary>
+internal enum OperandKind
+{
+    /// <summary>A value of the region's size: its elements at the block's positions.</summary>
+    Full,
+
+    /// <summary>A value computed earlier in the region and kept only for the current block.</summary>
+    Scratch,
+
+    /// <summary>A one-element value, broadcast.</summary>
+    Scalar,
+
+    /// <summary>A value repeated along leading axes (a row vector [n] under [batch, n]): element p % Period.</summary>
+    Periodic,
+}
+
+internal readonly record struct RegionOperand<T>(OperandKind Kind, PlanInput<T> Input, int Scratch, int Period)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>One elementwise op of a region: its form, operands and where its result goes (a slot's buffer, or scratch).</summary>
+internal readonly record struct RegionOp<T>(PlanForm<T> Form, RegionOperand<T> A, RegionOperand<T> B, int Output, int Scratch)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>
+/// A maximal run of elementwise ops over values of one size, executed block by block: for each block of positions
+/// (small enough to stay in L1), every op's span kernel runs once on that block, so no intermediate value is written to
+/// a full-size array unless something outside the region reads it, and each op (a transcendental included) is computed
+/// once per element. Blocks start at multiples of <see cref="BlockSize"/> and are never shorter than a 512-bit vector
+/// (except a region smaller than one), so a span kernel sees the same vector paths as on the whole value and gives the
+/// same bits for every element; kernels that work in chunks of 256 (softplus) see the same chunks.
+/// </summary>
+internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCount) : PlanInstruction<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    internal const int BlockSize = 1024;
+    private const int ShortestTail = 64;
+
+    private readonly T[][] scratch = CreateScratch(size, scratchCount);
+
+    public int Size => size;
+
+    public int OpCount => ops.Length;
+
+    private static T[][] CreateScratch(int size, int count)
+    {
+        int length = size <= 2 * BlockSize ? size : BlockSize + ShortestTail;
+        var result = new T[count][];
+        for (int i = 0; i < count; i++) result[i] = new T[length];
+        return result;
+    }
+
+    public override void Run(NdArray<T>[] values, T[]?[] buffers)
+    {
+        if (size <= 2 * BlockSize)
+        {
+            RunBlock(values, buffers, 0, size);
+            return;
+        }
+        for (int start = 0; start < size;)
+        {
+            int end = Math.Min(start + BlockSize, size);
+            if (size - end < ShortestTail) end = size;
+            RunBlock(values, buffers, start, end);
+            start = end;
+        }
+    }
+
+    private void RunBlock(NdArray<T>[] values, T[]?[] buffers, int start, int end)
+    {
+        int length = end - start;
+        foreach (var op in ops)
+        {
+            Span<T> destination = op.Scratch >= 0 ? scratch[op.Scratch].AsSpan(0, length) : buffers[op.Output].AsSpan(start, length);
+            if (op.Form is ElementwiseUnary<T> unary)
+            {
+                unary.Invoke(Read(op.A, values, start, length), destination);
+                continue;
+            }
+            var binary = (ElementwiseBinary<T>)op.Form;
+            var (a, b) = (op.A, op.B);
+            if (a.Kind == OperandKind.Scalar) binary.Invoke(a.Input.Read(values).Span[0], Read(b, values, start, length), destination);
+            else if (b.Kind == OperandKind.Scalar) binary.Invoke(Read(a, values, start, length), b.Input.Read(values).Span[0], destination);
+            else if (a.Kind != OperandKind.Periodic && b.Kind != OperandKind.Periodic)
+                binary.Invoke(Read(a, values, start, length), Read(b, values, start, length), destination);
+            else InvokeSegments(binary, a, b, values, start, length, destination);
+        }
+    }
+
+    // A periodic operand repeats every Period positions: the block is cut where it wraps, one call per piece (as the
+    // eager broadcasting loop makes one call per row).
+    private void InvokeSegments(ElementwiseBinary<T> binary, RegionOperand<T> a, RegionOperand<T> b, NdArray<T>[] values,
+        int start, int length, Span<T> destination)
+    {
+        var aSpan = a.Kind == OperandKind.Periodic ? a.Input.Read(values).Span : Read(a, values, start, length);
+        var bSpan = b.Kind == OperandKind.Periodic ? b.Input.Read(values).Span : Read(b, values, start, length);
+        int period = a.Kind == OperandKind.Periodic ? a.Period : b.Period;
+        for (int offset = 0; offset < length;)
+        {
+            int phase = (start + offset) % period;
+            int piece = Math.Min(period - phase, length - offset);
+            var x = a.Kind == OperandKind.Periodic ? aSpan.Slice(phase, piece) : aSpan.Slice(offset, piece);
+            var y = b.Kind == OperandKind.Periodic ? bSpan.Slice(phase, piece) : bSpan.Slice(offset, piece);
+            binary.Invoke(x, y, destination.Slice(offset, piece));
+            offset += piece;
+        }
+    }
+
+    private ReadOnlySpan<T> Read(RegionOperand<T> operand, NdArray<T>[] values, int start, int length) =>
+        operand.Kind == OperandKind.Scratch
+            ? scratch[operand.Scratch].AsSpan(0, length)
+            : operand.Input.Read(values).Span.Slice(start, length);
+}
