@@ -62,6 +62,7 @@ public sealed record StepProgram(int Batch, int Width, Instruction[] Instruction
                 "concat halves" => Tensor.Narrow(Tensor.Concat([a, b], 1), 1, Width / 2, Width),
                 "row sum" => a * Tensor.Sum(b, 1, keepDimension: true),
                 "where" => Tensor.Where(mask, a, b),
+                "erf" => Tensor.Erf(a),
                 _ => throw new InvalidOperationException(n.Op),
             });
         }
@@ -81,6 +82,11 @@ public sealed record StepProgram(int Batch, int Width, Instruction[] Instruction
     [
         "tanh", "sigmoid", "exp", "log", "softplus", "relu", "abs", "sqrt", "neg", "add", "sub", "mul", "div", "one minus",
         "scale", "add row", "mul row", "matmul", "matmul transposed", "left half", "right half", "concat halves", "row sum", "where",
+        "erf",
+        // Not sin and cos: TensorPrimitives.Sin/Cos in double give last-bit differences between the ahead-of-time code
+        // a process starts with and the code tiered compilation later replaces it with (seen here: the same Cos call
+        // on the same tensor gave 0.78979230123606547, then 0.78979230123606559), so no bit-identity can be asserted
+        // between two runs of them, planned or not.
     ];
 
     // Operands are earlier [batch, width] values (inputs 0 and 1, then every instruction's result); slices read the wide input.

@@ -10,7 +10,7 @@ internal static class ErfOp
 
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Erf", x,
-            static v => Elementwise.Unary<T, ErfOperator<T>>(v),
+            ElementwiseUnary<T, ErfOperator<T>>.Instance,
             Apply,
             static (x, _, g) => g * (Tensor.Exp(-(x * x)) * T.CreateChecked(TwoOverSqrtPi)));
 }
