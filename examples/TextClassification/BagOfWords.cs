@@ -28,7 +28,7 @@ internal sealed class BagOfWords : IClassifier
 
     public Params<float> Initialize(ulong seed) => Linear.Init<float>(VocabularySize, 2, seed).WithPrefix("readout.");
 
-    public Tensor<float> Logits(Params<float> parameters, Message[] messages)
+    public Tensor<float> Logits(Params<float> parameters, Message[] messages, ulong? dropoutSeed = null)
     {
         var features = new float[messages.Length * VocabularySize];
         for (int b = 0; b < messages.Length; b++)

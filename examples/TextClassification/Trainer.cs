@@ -44,7 +44,8 @@ internal static class Trainer
             var batch = order.AsSpan(cursor, batchSize).ToArray().Select(i => train[i]).ToArray();
             cursor += batchSize;
 
-            var result = Grad.ValueAndGrad(p => Loss.CrossEntropy(model.Logits(p, batch), Labels(batch)), parameters);
+            ulong dropoutSeed = seed * 1_000_003 + (ulong)step; // a fresh dropout mask per step, seeded
+            var result = Grad.ValueAndGrad(p => Loss.CrossEntropy(model.Logits(p, batch, dropoutSeed), Labels(batch)), parameters);
             (parameters, state) = optimizer.Update(parameters, result.Gradients, state);
 
             double loss = result.Value.Item;
@@ -91,5 +92,6 @@ internal static class Trainer
 /// <summary>A spam/ham classifier: logits [batch, 2] (ham, spam) for a batch of messages.</summary>
 internal interface IClassifier
 {
-    Tensor<float> Logits(Params<float> parameters, Message[] messages);
+    /// <summary>The logits; <paramref name="dropoutSeed"/> is given in training (a model may use it for dropout) and null in evaluation.</summary>
+    Tensor<float> Logits(Params<float> parameters, Message[] messages, ulong? dropoutSeed = null);
 }
