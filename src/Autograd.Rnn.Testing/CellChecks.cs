@@ -42,9 +42,16 @@ public static class CellChecks
     public static CellCheckResult Assert(Cell<double> cell, Cell<float>? single = null, CellCheckOptions? options = null) =>
         Run(cell, single, options).ThrowIfFailed();
 
-    /// <summary>The gradient check (<see cref="CellCheckKind.Gradient"/>) on one case; the case's lengths are not used.</summary>
-    public static CellCheckOutcome Gradient(Cell<double> cell, CellCase @case, CellCheckOptions? options = null) =>
-        Guard(CellCheckKind.Gradient, cell, @case, () => GradientCheck.Scan(cell, @case, options ?? CellCheckOptions.Default));
+    /// <summary>
+    /// The gradient check (<see cref="CellCheckKind.Gradient"/>) on one case, unpadded: the case is run (and reported) with
+    /// every length set to its time.
+    /// </summary>
+    public static CellCheckOutcome Gradient(Cell<double> cell, CellCase @case, CellCheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(@case);
+        var full = @case with { Lengths = [.. Enumerable.Repeat(@case.Time, @case.Batch)] };
+        return Guard(CellCheckKind.Gradient, cell, full, () => GradientCheck.Scan(cell, full, options ?? CellCheckOptions.Default));
+    }
 
     /// <summary>The padding check (<see cref="CellCheckKind.Padding"/>) on one case; a case without padding still checks batch isolation.</summary>
     public static CellCheckOutcome Padding(Cell<double> cell, CellCase @case, CellCheckOptions? options = null) =>
