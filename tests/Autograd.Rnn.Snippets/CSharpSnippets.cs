@@ -12,6 +12,8 @@ internal static class CSharpSnippets
     {
         Directory.CreateDirectory(directory);
         string library = Path.Combine(root, "src", "Autograd.Rnn", "Autograd.Rnn.csproj");
+        // The property-test kit (docs/testing-cells.md), a separate assembly; it brings FsCheck.
+        string testing = Path.Combine(root, "src", "Autograd.Rnn.Testing", "Autograd.Rnn.Testing.csproj");
         File.WriteAllText(Path.Combine(directory, "Snippets.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -24,6 +26,7 @@ internal static class CSharpSnippets
               </PropertyGroup>
               <ItemGroup>
                 <ProjectReference Include="{library}" />
+                <ProjectReference Include="{testing}" />
               </ItemGroup>
             </Project>
             """);

@@ -18,6 +18,13 @@ internal static class FSharpSnippets
             .Append("#r \"nuget: System.Numerics.Tensors, 10.0.0\"\n")
             .Append($"#r @\"{library}\"\n")
             .Append("open Autograd.Rnn\n");
+        // The property-test kit (docs/testing-cells.md) and FsCheck, only for the files that use it: resolving a package
+        // costs every script that asks for one a few seconds.
+        if (snippets.Concat(file.Preludes.Values).Any(s => s.Lines.Any(line => line.Contains("Autograd.Rnn.Testing", StringComparison.Ordinal))))
+        {
+            string testing = Path.Combine(root, "src", "Autograd.Rnn.Testing", "bin", "Release", "net10.0", "Autograd.Rnn.Testing.dll");
+            script.Append($"#r \"nuget: FsCheck, {FsCheckVersion}\"\n").Append($"#r @\"{testing}\"\n");
+        }
         if (file.Preludes.TryGetValue("fsharp", out var prelude)) Append(script, file.Path, prelude, "");
         for (int s = 0; s < snippets.Count; s++)
         {
@@ -38,6 +45,9 @@ internal static class FSharpSnippets
         return path;
     }
 
+    /// <summary>The FsCheck that src/Autograd.Rnn.Testing references.</summary>
+    private const string FsCheckVersion = "3.6.0";
+
     private static void Append(StringBuilder script, string path, Snippet snippet, string indent)
     {
         for (int i = 0; i < snippet.Lines.Count; i++)
@@ -46,7 +56,8 @@ internal static class FSharpSnippets
             string trimmed = line.Trim();
             // The reader's own references (a relative path to the build, the package) are replaced by the runner's.
             if (trimmed.StartsWith("#r ", StringComparison.Ordinal) &&
-                (trimmed.Contains("Autograd.Rnn.dll", StringComparison.Ordinal) || trimmed.Contains("System.Numerics.Tensors", StringComparison.Ordinal)))
+                (trimmed.Contains("Autograd.Rnn.dll", StringComparison.Ordinal) || trimmed.Contains("Autograd.Rnn.Testing.dll", StringComparison.Ordinal)
+                 || trimmed.Contains("System.Numerics.Tensors", StringComparison.Ordinal) || trimmed.Contains("nuget: FsCheck", StringComparison.Ordinal)))
                 continue;
             script.Append($"# {snippet.FirstLine + i} @\"{path}\"\n").Append(indent).Append(line).Append('\n');
         }
