@@ -1,4 +1,4 @@
-namespace TimeSeries;
+namespace Examples;
 
 /// <summary>Finds <c>examples/data</c> by walking up from the executable (bin/Release/net10.0) and the working directory.</summary>
 internal static class DataFiles

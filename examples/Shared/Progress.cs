@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace TextClassification;
+namespace Examples;
 
 /// <summary>
 /// A live progress line: step, loss, samples/s and ETA. On a terminal it rewrites one line with '\r'; when the
