@@ -30,7 +30,10 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>(parameters…, state parts…, input) → (next state parts…, saved values…).</summary>
     public Plan<T> Forward { get; }
 
-    /// <summary>(parameters…, state parts…, input, saved values…, next-state cotangents…) → (cotangents of parameters…, state parts…, input).</summary>
+    /// <summary>
+    /// (parameters…, state parts…, input, saved values…, next-state cotangents…) → (cotangents of parameters…, state parts…,
+    /// input); the parameters' cotangents are views of the plan's buffers, valid until its next run.
+    /// </summary>
     public Plan<T> Backward { get; }
 
     public int Parts { get; }
@@ -84,7 +87,10 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
             var saved = SavedValues(outer, seeds, cotangents);
             var forward = PlanBuilder.Build(outer, outerLeaves, [.. next, .. saved], out reason);
             if (forward is null) return null;
-            var backward = PlanBuilder.Build(outer, [.. outerLeaves, .. saved, .. seeds], cotangents, out reason);
+            // The parameters' cotangents are added into the unroll's sums right after each run: borrowed, not allocated.
+            var borrowed = new bool[cotangents.Length];
+            for (int k = 0; k < parameterCount; k++) borrowed[k] = true;
+            var backward = PlanBuilder.Build(outer, [.. outerLeaves, .. saved, .. seeds], cotangents, out reason, borrowed);
             if (backward is null) return null;
             var reached = Array.ConvertAll(cotangents, cotangent => cotangent.Live.Node is not null);
             return new StepVjpPlan<T>(forward, backward, parts, saved.Count, reached);
