@@ -158,4 +158,20 @@ public class PlannedTrainingProperties
         Assert.False(nestedPlanned);
         Assert.True(outer.Size == 1);
     }
+
+    [Fact]
+    public void A_relu_gradient_mask_is_an_op_of_the_plan_so_a_compiled_gradient_replays_with_the_eager_bits()
+    {
+        var compiled = new CompiledFunction<double>(v => [Grad.Gradient(y => (Tensor.Relu(y) * y).Sum(), v[0])]);
+        for (ulong call = 0; call < 3; call++)
+        {
+            var x = Tensor.RandomNormal<double>([3, 5], 40 + call);
+            var planned = compiled.Invoke([x])[0];
+            Tensor<double> eager;
+            using (Compile.Eagerly()) eager = Grad.Gradient(y => (Tensor.Relu(y) * y).Sum(), x);
+            Assert.True(Bits.Same(planned, eager), $"call {call}");
+        }
+        Assert.Null(compiled.LastReason);
+        Assert.Equal(1, compiled.Recordings);
+    }
 }
