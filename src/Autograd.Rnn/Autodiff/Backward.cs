@@ -11,13 +11,26 @@ internal static class Backward
 {
     /// <summary>The cotangents of <paramref name="leaves"/> (zeros where the output does not depend on a leaf).</summary>
     public static Tensor<T>[] Run<T>(Tensor<T> output, Tensor<T> seed, long tag, Tensor<T>[] leaves)
+        where T : unmanaged, IFloatingPointIeee754<T> => Run([output], [seed], tag, leaves);
+
+    /// <summary>
+    /// The cotangents of <paramref name="leaves"/> given one seed per output (a function with several results, such as a
+    /// cell's step returning (h, c)); an output that is not traced at <paramref name="tag"/> is skipped.
+    /// </summary>
+    public static Tensor<T>[] Run<T>(Tensor<T>[] outputs, Tensor<T>[] seeds, long tag, Tensor<T>[] leaves)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var pending = new Dictionary<Node<T>, Cotangent<T>>(ReferenceEqualityComparer.Instance);
-        if (output.Tag == tag)
+        var roots = new List<Node<T>>(outputs.Length);
+        for (int o = 0; o < outputs.Length; o++)
         {
-            var order = TopologicalOrder(output.Node!, tag);
-            pending[output.Node!] = new Cotangent<T>(output.Shape, seed);
+            if (outputs[o].Tag != tag) continue;
+            roots.Add(outputs[o].Node!);
+            Pending(pending, outputs[o]).Add(seeds[o]);
+        }
+        if (roots.Count > 0)
+        {
+            var order = TopologicalOrder(roots, tag);
             for (int n = order.Count - 1; n >= 0; n--)
             {
                 var node = order[n];
@@ -72,12 +85,26 @@ internal static class Backward
     }
 
     // Post-order depth-first walk with an explicit stack: every node comes after all the nodes it consumes.
-    private static List<Node<T>> TopologicalOrder<T>(Node<T> root, long tag) where T : unmanaged, IFloatingPointIeee754<T>
+    // Several roots share one visited set, so the order stays topological across all of them.
+    private static List<Node<T>> TopologicalOrder<T>(List<Node<T>> roots, long tag) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var order = new List<Node<T>>();
-        var visited = new HashSet<Node<T>>(ReferenceEqualityComparer.Instance) { root };
+        var visited = new HashSet<Node<T>>(ReferenceEqualityComparer.Instance);
         var stack = new Stack<(Node<T> Node, int NextInput)>();
-        stack.Push((root, 0));
+        foreach (var root in roots)
+        {
+            // Each root's walk runs to completion before the next starts: a root that another root consumes must be
+            // ordered before its consumer, which pushing all roots at once would not ensure.
+            if (!visited.Add(root)) continue;
+            stack.Push((root, 0));
+            Walk(stack, visited, order, tag);
+        }
+        return order;
+    }
+
+    private static void Walk<T>(Stack<(Node<T> Node, int NextInput)> stack, HashSet<Node<T>> visited, List<Node<T>> order, long tag)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         while (stack.Count > 0)
         {
             var (node, next) = stack.Pop();
@@ -93,7 +120,6 @@ internal static class Backward
                 order.Add(node);
             }
         }
-        return order;
     }
 
     /// <summary>

@@ -38,9 +38,32 @@ internal static class ConstantMasks
         where T : unmanaged, IFloatingPointIeee754<T>
         where TRule : struct, IMaskRule<T>
     {
+        // While a step's VJP is recorded into a plan (x traced only by a planning level), the mask is an op of the plan,
+        // computed from x on every replay, rather than a value read once; its derivative is zero, and a planning level
+        // is never swept.
+        var live = x.Live;
+        if (live.Node is { Level.IsPlanning: true } node && !live.Primal!.IsTraced)
+        {
+            var form = new MaskInto<T, TRule>(rule);
+            return Tensor<T>.Record(new Tensor<T>(form.Apply(live.Value)), node.Level, "GradientMask", [live],
+                (_, _) => Tensor.ZerosLike(live), step: new PlanStep<T>(values => form.Apply(values[0]), form, [null]));
+        }
         x.NoteValueRead("a gradient mask");
-        var mask = GC.AllocateUninitializedArray<T>(x.Size);
-        ActivationKernels.Mask(x.Value.Span, mask, rule);
-        return new Tensor<T>(new NdArray<T>(mask, x.Shape));
+        return new Tensor<T>(new MaskInto<T, TRule>(rule).Apply(x.Value));
+    }
+
+    /// <summary>A mask as a plan op: written into the plan's buffer.</summary>
+    private sealed class MaskInto<T, TRule>(TRule rule) : IntoForm<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TRule : struct, IMaskRule<T>
+    {
+        public NdArray<T> Apply(NdArray<T> x)
+        {
+            var mask = GC.AllocateUninitializedArray<T>(x.Size);
+            ActivationKernels.Mask(x.Span, mask, rule);
+            return new NdArray<T>(mask, x.Shape);
+        }
+
+        public override void Invoke(NdArray<T>[] inputs, Span<T> destination) => ActivationKernels.Mask(inputs[0].Span, destination, rule);
     }
 }

@@ -17,6 +17,9 @@ public static partial class Grad
     // Grad calls running on this thread: a new level's depth, for messages (Anomaly, graph export).
     [ThreadStatic] private static int running;
 
+    /// <summary>How many levels (Grad calls and plan recordings) are running on this thread.</summary>
+    internal static int Running => running;
+
     internal static Level NewLevel(bool planning = false)
     {
         running++;

@@ -22,7 +22,11 @@ internal static class PlanBuilder
     }
 
     /// <summary>The plan of the function recorded at <paramref name="level"/>, or null with the reason it cannot be planned.</summary>
-    public static Plan<T>? Build<T>(Level level, Tensor<T>[] leaves, Tensor<T>[] outputs, out string? reason)
+    /// <remarks>
+    /// <paramref name="borrowed"/>, per output, optional: true where the caller reads the result before the plan's next run
+    /// and keeps nothing of it; it is then handed out as a view of the plan's own buffer (no array per run).
+    /// </remarks>
+    public static Plan<T>? Build<T>(Level level, Tensor<T>[] leaves, Tensor<T>[] outputs, out string? reason, bool[]? borrowed = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         reason = level.Unplannable;
@@ -124,6 +128,10 @@ internal static class PlanBuilder
             {
                 int slot = slots[live.Node];
                 if (slot < leaves.Length) planOutputs[i] = new PlanOutput<T>(slot, null, -1, false);
+                else if (borrowed is not null && borrowed[i])
+                {
+                    planOutputs[i] = new PlanOutput<T>(-1, null, slot, Copy: false);
+                }
                 else
                 {
                     bool owned = ownsBuffer[slot];

@@ -3,9 +3,10 @@ using BenchmarkDotNet.Attributes;
 namespace Autograd.Rnn.Benchmarks;
 
 /// <summary>
-/// Issue 13's first increment: an LSTM layer's forward pass (inference, float32) with the step replayed as a compiled
-/// plan (the default outside Grad) against the same layer run op by op inside <c>Compile.Eagerly()</c>. The eager row
-/// is the baseline; both rows run the same kernels and give the same bits.
+/// Issue 13: an LSTM layer, float32, with plans (the default) against the same layer run op by op inside
+/// <c>Compile.Eagerly()</c> (the baseline of each category). <c>Fwd</c>: inference, the step replayed as a compiled plan;
+/// both rows give the same bits. <c>FwdBwd</c>: a training step (loss = sum of the outputs, gradients of every parameter
+/// and of the input), the unroll run as one planned op whose VJP replays the step's recorded backward plan.
 /// </summary>
 [BenchmarkCategory("Plans")]
 public class PlannedScanBenchmarks
@@ -18,6 +19,7 @@ public class PlannedScanBenchmarks
     private RecurrentLayer<float> layer = null!;
     private Params<float> parameters = null!;
     private Tensor<float> input = null!;
+    private Params<float> parametersAndInput = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -26,14 +28,27 @@ public class PlannedScanBenchmarks
         layer = RecurrentLayer.Lstm<float>(Shape.Input, Shape.Hidden);
         parameters = layer.Initialize(seed: 1);
         input = Tensor.RandomNormal<float>([Shape.Steps, Shape.Batch, Shape.Input], seed: 2);
+        parametersAndInput = parameters.Add("input", input);
+        Console.WriteLine($"// {Shape}: BPTT must keep {RecurrentKind.Lstm.BpttBytes(Shape):N0} bytes per training step");
     }
 
-    [Benchmark(Baseline = true)]
+    [Benchmark(Baseline = true), BenchmarkCategory("Fwd")]
     public Tensor<float> Eager_Fwd()
     {
         using (Compile.Eagerly()) return layer.Apply(parameters, input).Output;
     }
 
-    [Benchmark]
+    [Benchmark, BenchmarkCategory("Fwd")]
     public Tensor<float> Planned_Fwd() => layer.Apply(parameters, input).Output;
+
+    [Benchmark(Baseline = true), BenchmarkCategory("FwdBwd")]
+    public GradientResult<float> Eager_FwdBwd()
+    {
+        using (Compile.Eagerly()) return FwdBwd();
+    }
+
+    [Benchmark, BenchmarkCategory("FwdBwd")]
+    public GradientResult<float> Planned_FwdBwd() => FwdBwd();
+
+    private GradientResult<float> FwdBwd() => Grad.ValueAndGrad(p => Tensor.Sum(layer.Apply(p, p["input"]).Output), parametersAndInput);
 }

@@ -1,0 +1,146 @@
+using System.Numerics;
+
+namespace Autograd.Rnn;
+
+/// <summary>
+/// A cell's step and its VJP as two plans, recorded from one eager step. The step runs at an inner planning level whose
+/// leaves are themselves leaves of an outer planning level; <see cref="Backward"/> is then run over the inner level with
+/// cotangent leaves of the outer one. Since every VJP rule is written with public ops on primals traced at the outer
+/// level, the outer level ends up holding the whole step and its VJP as one graph from (parameters, state, input,
+/// output cotangents) to (their cotangents). Cut where the VJP reads forward values, that graph gives
+/// <list type="bullet">
+/// <item>the forward plan: (parameters, state parts, input) → (next state parts, saved values), the saved values being
+/// exactly the forward values the VJP reads (gate activations and the like, never the whole step's intermediates);</item>
+/// <item>the backward plan: (parameters, state parts, input, saved values, cotangents of the next state parts) →
+/// (cotangents of the parameters, of the state parts, of the input).</item>
+/// </list>
+/// Nothing is computed twice, and the planner knows no op by name.
+/// </summary>
+internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private StepVjpPlan(Plan<T> forward, Plan<T> backward, int parts, int savedCount, bool[] reached)
+    {
+        Forward = forward;
+        Backward = backward;
+        Parts = parts;
+        SavedCount = savedCount;
+        Reached = reached;
+    }
+
+    /// <summary>(parameters…, state parts…, input) → (next state parts…, saved values…).</summary>
+    public Plan<T> Forward { get; }
+
+    /// <summary>
+    /// (parameters…, state parts…, input, saved values…, next-state cotangents…) → (cotangents of parameters…, state parts…,
+    /// input); the parameters' cotangents are views of the plan's buffers, valid until its next run.
+    /// </summary>
+    public Plan<T> Backward { get; }
+
+    public int Parts { get; }
+
+    public int SavedCount { get; }
+
+    /// <summary>Per step input (parameters, state parts, input): whether its cotangent depends on the output cotangents (false: always zero).</summary>
+    public IReadOnlyList<bool> Reached { get; }
+
+    /// <summary>
+    /// Records the step of <paramref name="cell"/> on untraced values (the parameters, the state before a step and that
+    /// step's input), or returns null with the reason it cannot be planned (it reads traced values, mixes in tensors
+    /// traced by a live <see cref="Grad"/> call, or an op has no plan step).
+    /// </summary>
+    public static StepVjpPlan<T>? Record(Cell<T> cell, Params<T> parameters, Tensor<T>[] arguments, out string? reason)
+    {
+        int parameterCount = parameters.Count, parts = arguments.Length - 1 - parameterCount;
+        var outer = Grad.NewLevel(planning: true);
+        try
+        {
+            var outerLeaves = Array.ConvertAll(arguments, argument => Tensor<T>.Leaf(argument, outer));
+            var inner = Grad.NewLevel(planning: true);
+            Tensor<T>[] next, seeds, cotangents;
+            try
+            {
+                var innerLeaves = Array.ConvertAll(outerLeaves, leaf => Tensor<T>.Leaf(leaf, inner));
+                var state = RecurrentState<T>.Of(innerLeaves[parameterCount..^1]);
+                var result = cell.ProjectedStep(parameters.WithTensors(innerLeaves[..parameterCount]), state, innerLeaves[^1])
+                    ?? throw new InvalidOperationException($"Scan: the {cell.Name} cell returned null.");
+                if (result.Count != parts)
+                    throw new InvalidOperationException($"Scan: the {cell.Name} cell returned {result.Count} state tensors, expected {parts}.");
+                next = new Tensor<T>[parts];
+                for (int p = 0; p < parts; p++)
+                {
+                    next[p] = result[p].Live;
+                    if (next[p].Shape != arguments[parameterCount + p].Shape)
+                        inner.MarkUnplannable($"the cell changed the shape of state part {p}");
+                }
+                seeds = Array.ConvertAll(next, part => Tensor<T>.Leaf(Tensor.ZerosLike(part), outer));
+                cotangents = Autograd.Rnn.Backward.Run(next, seeds, inner.Id, innerLeaves);
+                reason = inner.Unplannable;
+                next = Array.ConvertAll(next, part => part.PrimalAt(inner.Id));
+            }
+            finally
+            {
+                Grad.End(inner);
+            }
+            reason ??= outer.Unplannable;
+            if (reason is not null) return null;
+
+            var saved = SavedValues(outer, seeds, cotangents);
+            var forward = PlanBuilder.Build(outer, outerLeaves, [.. next, .. saved], out reason);
+            if (forward is null) return null;
+            // The parameters' cotangents are added into the unroll's sums right after each run: borrowed, not allocated.
+            var borrowed = new bool[cotangents.Length];
+            for (int k = 0; k < parameterCount; k++) borrowed[k] = true;
+            var backward = PlanBuilder.Build(outer, [.. outerLeaves, .. saved, .. seeds], cotangents, out reason, borrowed);
+            if (backward is null) return null;
+            var reached = Array.ConvertAll(cotangents, cotangent => cotangent.Live.Node is not null);
+            return new StepVjpPlan<T>(forward, backward, parts, saved.Count, reached);
+        }
+        finally
+        {
+            Grad.End(outer);
+        }
+    }
+
+    /// <summary>
+    /// The forward values the VJP reads: values at the outer level that do not depend on the cotangent leaves, read by
+    /// ops that do (or handed out as cotangents themselves). Leaves are inputs of both plans anyway.
+    /// </summary>
+    private static List<Tensor<T>> SavedValues(Level outer, Tensor<T>[] seeds, Tensor<T>[] cotangents)
+    {
+        var dependsOnSeeds = new Dictionary<Node<T>, bool>(ReferenceEqualityComparer.Instance);
+        foreach (var seed in seeds) dependsOnSeeds[seed.Node!] = true;
+        var saved = new List<Tensor<T>>();
+        var savedNodes = new HashSet<Node<T>>(ReferenceEqualityComparer.Instance);
+        void Save(Tensor<T> value)
+        {
+            if (value.Node is { IsLeaf: false } node && savedNodes.Add(node)) saved.Add(value);
+        }
+
+        // Post-order, iteratively: a node's inputs are classified before the node.
+        var stack = new Stack<(Tensor<T> Tensor, bool Expanded)>();
+        foreach (var cotangent in cotangents)
+            if (cotangent.Live.Node is { } node && node.Level == outer) stack.Push((cotangent.Live, false));
+        while (stack.Count > 0)
+        {
+            var (tensor, expanded) = stack.Pop();
+            var node = tensor.Node!;
+            if (dependsOnSeeds.ContainsKey(node)) continue;
+            if (!expanded)
+            {
+                stack.Push((tensor, true));
+                foreach (var input in node.Inputs)
+                    if (input is not null && !dependsOnSeeds.ContainsKey(input.Node!)) stack.Push((input, false));
+                continue;
+            }
+            bool depends = false;
+            foreach (var input in node.Inputs) depends |= input is not null && dependsOnSeeds[input.Node!];
+            dependsOnSeeds[node] = depends;
+            if (depends)
+                foreach (var input in node.Inputs)
+                    if (input is not null && !dependsOnSeeds[input.Node!]) Save(input);
+        }
+        foreach (var cotangent in cotangents)
+            if (cotangent.Live.Node is { } node && !dependsOnSeeds[node]) Save(cotangent.Live);
+        return saved;
+    }
+}

@@ -1,0 +1,177 @@
+using System.Numerics;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Autograd.Rnn.Tests.Plans;
+
+/// <summary>
+/// Training with plans: under one Grad level, Scan runs the unroll as one planned op. Its values are the eager bits (the
+/// forward plan runs the same kernels on the same elements); its gradients sum the same terms in another order (the
+/// parameters' per-step cotangents are added step by step, not accumulated inside one GEMM), so they agree with the
+/// eager ones to a bound: 1e-12 of each gradient's largest magnitude in double, 1e-4 in float.
+/// </summary>
+public class PlannedTrainingProperties
+{
+    public static readonly string[] CellNames = ["RNN tanh", "RNN relu", "LSTM", "GRU", "GRU Cho", "minimal gated (user cell)"];
+
+    internal static Cell<T> CellNamed<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
+    {
+        "RNN tanh" => Cells.Rnn<T>(),
+        "RNN relu" => Cells.Rnn<T>(Nonlinearity.Relu),
+        "LSTM" => Cells.Lstm<T>(),
+        "GRU" => Cells.Gru<T>(),
+        "GRU Cho" => Cells.Gru<T>(GruVariant.Cho),
+        _ => Cell.FromFunction<T>("minimal gated", (p, h, x) =>
+            {
+                var f = Tensor.Sigmoid(x.MatMul(p["w_f"]) + h.MatMul(p["u_f"]) + p["b_f"]);
+                var candidate = Tensor.Tanh(x.MatMul(p["w_h"]) + (f * h).MatMul(p["u_h"]));
+                return (Tensor.OnesLike(f) - f) * h + f * candidate;
+            },
+            (input, hidden, seed) => Params<T>.Empty
+                .Add("w_f", Tensor.RandomNormal<T>([input, hidden], seed, 0, 0.3)).Add("u_f", Tensor.RandomNormal<T>([hidden, hidden], seed + 1, 0, 0.3))
+                .Add("b_f", Tensor.RandomNormal<T>([hidden], seed + 2)).Add("w_h", Tensor.RandomNormal<T>([input, hidden], seed + 3, 0, 0.3))
+                .Add("u_h", Tensor.RandomNormal<T>([hidden, hidden], seed + 4, 0, 0.3))),
+    };
+
+    public sealed record Case(string Cell, int Batch, int Steps, int Input, int Hidden, bool Reverse, ulong Seed)
+    {
+        public static readonly Gen<Case> Generator =
+            from cell in Gen.Elements(CellNames)
+            from batch in Gen.Choose(1, 4)
+            from steps in Gen.Choose(1, 7)
+            from input in Gen.Choose(1, 5)
+            from hidden in Gen.Choose(1, 6)
+            from reverse in Gen.Elements(false, true)
+            from seed in Gen.Choose(0, 10_000)
+            select new Case(cell, batch, steps, input, hidden, reverse, (ulong)seed);
+    }
+
+    /// <summary>
+    /// The loss reads every kind of result: the outputs (weighted), every part of the final state, and one step's state.
+    /// Gradients are taken with respect to the parameters, the initial state and the inputs together.
+    /// </summary>
+    private static (Tensor<T> Loss, Params<T> Gradients, bool Planned) Train<T>(Case c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var cell = CellNamed<T>(c.Cell);
+        var all = cell.Initialize(c.Input, c.Hidden, c.Seed)
+            .Add("x", Tensor.RandomNormal<T>([c.Steps, c.Batch, c.Input], c.Seed + 10));
+        for (int p = 0; p < cell.StateParts; p++)
+            all = all.Add($"state{p}", Tensor.RandomNormal<T>([c.Batch, c.Hidden], c.Seed + 20 + (ulong)p, 0, 0.5));
+        var weights = Tensor.RandomNormal<T>([c.Steps, c.Batch, c.Hidden], c.Seed + 30);
+        bool planned = false;
+        var result = Grad.ValueAndGrad(q =>
+        {
+            var parameters = Params<T>.Empty;
+            foreach (var name in q.Names)
+                if (name != "x" && !name.StartsWith("state", StringComparison.Ordinal)) parameters = parameters.Add(name, q[name]);
+            var initial = RecurrentState<T>.Of(Enumerable.Range(0, cell.StateParts).Select(p => q[$"state{p}"]).ToArray());
+            var run = Recurrence.Scan(cell, parameters, initial, q["x"], reverse: c.Reverse);
+            planned = IsPlanned(run);
+            var loss = (run.Outputs * weights).Sum() + run.StepStates[c.Steps / 2].Hidden.Sum();
+            foreach (var part in run.FinalState) loss = loss + (part * part).Sum();
+            return loss;
+        }, all);
+        return (result.Value, result.Gradients, planned);
+    }
+
+    /// <summary>Whether the unroll ran as one planned op: its final state is a slice of the planned op's result.</summary>
+    internal static bool IsPlanned<T>(ScanResult<T> run) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var node = run.FinalState.Hidden.Node;
+        for (int depth = 0; depth < 3 && node is not null; depth++)
+        {
+            if (node.Operation == "Scan (planned)") return true;
+            node = node.Inputs.Length > 0 ? node.Inputs[0]?.Node : null;
+        }
+        return false;
+    }
+
+    private static Property Agrees<T>(Case c, double bound) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (plannedLoss, planned, wasPlanned) = Train<T>(c);
+        Tensor<T> eagerLoss;
+        Params<T> eager;
+        bool eagerPlanned;
+        using (Compile.Eagerly()) (eagerLoss, eager, eagerPlanned) = Train<T>(c);
+        var failures = new List<string>();
+        if (!wasPlanned) failures.Add("the unroll was not planned");
+        if (eagerPlanned) failures.Add("the unroll was planned inside Compile.Eagerly");
+        if (!Bits.Same(plannedLoss, eagerLoss)) failures.Add($"loss {plannedLoss} vs {eagerLoss}");
+        foreach (var name in eager.Names)
+        {
+            var a = planned[name].ToArray();
+            var b = eager[name].ToArray();
+            double scale = 0, error = 0;
+            for (int i = 0; i < b.Length; i++)
+            {
+                scale = Math.Max(scale, Math.Abs(double.CreateTruncating(b[i])));
+                error = Math.Max(error, Math.Abs(double.CreateTruncating(a[i]) - double.CreateTruncating(b[i])));
+            }
+            if (!(error <= bound * scale)) failures.Add($"{name}: largest difference {error:G3} against largest magnitude {scale:G3}");
+        }
+        return (failures.Count == 0).Label(c + "\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void Planned_training_gives_the_eager_loss_and_gradients_in_double() =>
+        Prop.ForAll(Case.Generator.ToArbitrary(), c => Agrees<double>(c, 1e-12)).Check(Config.QuickThrowOnFailure.WithMaxTest(60));
+
+    [Fact]
+    public void Planned_training_gives_the_eager_loss_and_gradients_in_float() =>
+        Prop.ForAll(Case.Generator.ToArbitrary(), c => Agrees<float>(c, 1e-4)).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
+
+    [Fact]
+    public void Scan_is_planned_under_one_grad_level_and_eager_with_lengths_hooks_enclosing_levels_or_eager_scopes()
+    {
+        var cell = Cells.Lstm<double>();
+        var parameters = cell.Initialize(3, 4, 1);
+        var inputs = Tensor.RandomNormal<double>([5, 2, 3], 2);
+        var state = cell.ZeroState(2, 4);
+        bool Planned(Func<Params<double>, ScanResult<double>> scan)
+        {
+            bool planned = false;
+            Grad.Gradient(p =>
+            {
+                var run = scan(p);
+                planned = IsPlanned(run);
+                return run.Outputs.Sum();
+            }, parameters);
+            return planned;
+        }
+
+        Assert.True(Planned(p => Recurrence.Scan(cell, p, state, inputs)));
+        Assert.True(Planned(p => Recurrence.Scan(cell, p, state, inputs, reverse: true)));
+        Assert.False(Planned(p => Recurrence.Scan(cell, p, state, inputs, lengths: [5, 3])));
+        Assert.False(Planned(p => Recurrence.Scan(cell, p, state, inputs, afterStep: (_, s) => s)));
+        using (Compile.Eagerly()) Assert.False(Planned(p => Recurrence.Scan(cell, p, state, inputs)));
+
+        // An enclosing level (here: the scale of the inputs is differentiated too) keeps the unroll eager, so gradients of
+        // gradients see every op.
+        bool nestedPlanned = true;
+        var scale = Tensor.Scalar(1.5);
+        var outer = Grad.Gradient(s => Grad.Gradient(p =>
+        {
+            var run = Recurrence.Scan(cell, p, state, inputs * s);
+            nestedPlanned = IsPlanned(run);
+            return run.Outputs.Sum();
+        }, parameters)["weight_hh"].Sum(), scale);
+        Assert.False(nestedPlanned);
+        Assert.True(outer.Size == 1);
+    }
+
+    [Fact]
+    public void A_relu_gradient_mask_is_an_op_of_the_plan_so_a_compiled_gradient_replays_with_the_eager_bits()
+    {
+        var compiled = new CompiledFunction<double>(v => [Grad.Gradient(y => (Tensor.Relu(y) * y).Sum(), v[0])]);
+        for (ulong call = 0; call < 3; call++)
+        {
+            var x = Tensor.RandomNormal<double>([3, 5], 40 + call);
+            var planned = compiled.Invoke([x])[0];
+            Tensor<double> eager;
+            using (Compile.Eagerly()) eager = Grad.Gradient(y => (Tensor.Relu(y) * y).Sum(), x);
+            Assert.True(Bits.Same(planned, eager), $"call {call}");
+        }
+        Assert.Null(compiled.LastReason);
+        Assert.Equal(1, compiled.Recordings);
+    }
+}
