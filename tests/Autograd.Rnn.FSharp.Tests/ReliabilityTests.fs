@@ -50,3 +50,9 @@ type ``Anomaly mode, inspection and ended levels from F#`` () =
         let gradient input = Grad.Gradient(p, fun q -> (layer.Apply(q, input, [| 4; 2 |]).Output).Sum())
         let a, b = gradient clean, gradient dirty
         for name in p.Names do Assert.Equal<float[]>(a.[name].ToArray(), b.[name].ToArray())
+
+    [<Fact>]
+    member _.``Params.Create of one tensor needs no list`` () =
+        let p = Params.Create("w", Tensor.Ones<float32>(2, 2))
+        Assert.Equal<string seq>([ "w" ], p.Names)
+        Assert.Equal(4.0f, (Grad.ValueAndGrad(p, fun q -> q.["w"].Sum())).Value.Item)

@@ -174,6 +174,13 @@ public static class Params
         return result;
     }
 
+    /// <summary>
+    /// A collection of one tensor (F#: <c>Params.Create("w", w)</c>, where a one-element list <c>[ "w", w ]</c> draws the
+    /// compiler's FS3886 note).
+    /// </summary>
+    public static Params<T> Create<T>(string name, Tensor<T> tensor) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Params<T>.Empty.Add(name, tensor);
+
     /// <summary>A collection from (name, tensor) tuples, in the order given (F#: <c>Params.Create [ "w", w; "b", b ]</c>).</summary>
     public static Params<T> Create<T>(IEnumerable<Tuple<string, Tensor<T>>> pairs) where T : unmanaged, IFloatingPointIeee754<T>
     {
