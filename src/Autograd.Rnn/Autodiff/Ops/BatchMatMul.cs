@@ -17,15 +17,7 @@ internal static class BatchMatMulOp
         return Trace.Binary(name, a, b,
             (x, y) => Kernel(x, y, transposeA, transposeB, name),
             (x, y) => Apply(x, y, transposeA, transposeB),
-            (a, b, _, g, i) => (transposeA, transposeB, i) switch
-            {
-                (false, false, 0) => Apply(g, b, false, true),
-                (false, false, _) => Apply(a, g, true, false),
-                (false, true, 0) => Apply(g, b, false, false),
-                (false, true, _) => Apply(g, a, true, false),
-                (true, false, 0) => Apply(b, g, false, true),
-                _ => Apply(a, g, false, false),
-            });
+            (a, b, _, g, i) => MatMulOp.Adjoint(a, b, g, i, transposeA, transposeB, Apply));
     }
 
     private static NdArray<T> Kernel<T>(NdArray<T> a, NdArray<T> b, bool transposeA, bool transposeB, string name)

@@ -18,15 +18,7 @@ internal static class MatMulOp
         return Trace.Binary(name, a, b,
             (x, y) => Kernel(x, y, transposeA, transposeB, name),
             (x, y) => Apply(x, y, transposeA, transposeB),
-            (a, b, _, g, i) => (transposeA, transposeB, i) switch
-            {
-                (false, false, 0) => Apply(g, b, false, true),
-                (false, false, _) => Apply(a, g, true, false),
-                (false, true, 0) => Apply(g, b, false, false),
-                (false, true, _) => Apply(g, a, true, false),
-                (true, false, 0) => Apply(b, g, false, true),
-                _ => Apply(a, g, false, false),
-            },
+            (a, b, _, g, i) => Adjoint(a, b, g, i, transposeA, transposeB, Apply),
             (a, b, g, i) => (transposeA, transposeB, i) switch
             {
                 (false, false, 1) => (a, g),
@@ -35,6 +27,23 @@ internal static class MatMulOp
             },
             form: IntoBuffer<T>.Of(transposeA, transposeB));
     }
+
+    /// <summary>
+    /// The cotangent of input <paramref name="input"/> of a product in one of the three forms (A·B, A·Bᵀ, Aᵀ·B), written
+    /// with <paramref name="product"/> in the same three forms, so no transpose is ever materialised. The rule is the
+    /// same for one matrix product and for a batch of them (<see cref="BatchMatMulOp"/>), which pass their own product.
+    /// </summary>
+    internal static Tensor<T> Adjoint<T>(Tensor<T> a, Tensor<T> b, Tensor<T> g, int input, bool transposeA, bool transposeB,
+        Func<Tensor<T>, Tensor<T>, bool, bool, Tensor<T>> product) where T : unmanaged, IFloatingPointIeee754<T> =>
+        (transposeA, transposeB, input) switch
+        {
+            (false, false, 0) => product(g, b, false, true),
+            (false, false, _) => product(a, g, true, false),
+            (false, true, 0) => product(g, b, false, false),
+            (false, true, _) => product(g, a, true, false),
+            (true, false, 0) => product(b, g, false, true),
+            _ => product(a, g, false, false),
+        };
 
     /// <summary>The plan form: the same GEMM, written into the plan's buffer.</summary>
     private sealed class IntoBuffer<T>(bool transposeA, bool transposeB) : IntoForm<T> where T : unmanaged, IFloatingPointIeee754<T>
