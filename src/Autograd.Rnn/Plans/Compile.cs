@@ -86,8 +86,21 @@ public static class Compile
         return new EagerScope();
     }
 
-    /// <summary>Whether plans are off on the current thread (inside <see cref="Eagerly"/> or <see cref="Anomaly.Detect"/>).</summary>
+    /// <summary>
+    /// Whether plans are off on the current thread (inside <see cref="Eagerly"/> or <see cref="Anomaly.Detect"/>, or for
+    /// the whole process by the <see cref="EagerSwitch"/> AppContext switch).
+    /// </summary>
     public static bool IsEager => !PlanRecorder.Enabled;
+
+    /// <summary>
+    /// The name of the AppContext switch that runs the whole process eagerly, on every thread: set it before the first
+    /// tensor op (C#: <c>AppContext.SetSwitch(Compile.EagerSwitch, true)</c>; F#:
+    /// <c>AppContext.SetSwitch(Compile.EagerSwitch, true)</c>), or in the project file as
+    /// <c>&lt;RuntimeHostConfigurationOption Include="Autograd.Rnn.Compile.Eagerly" Value="true" /&gt;</c>. It is read once;
+    /// later changes have no effect. For debugging a program whose threads you do not control, and for running a test
+    /// suite against the eager reference.
+    /// </summary>
+    public const string EagerSwitch = "Autograd.Rnn.Compile.Eagerly";
 
     private sealed class EagerScope : IDisposable
     {

@@ -15,8 +15,17 @@ internal static class PlanRecorder
     // Eager scopes open on this thread (Compile.Eagerly).
     [ThreadStatic] private static int eagerScopes;
 
-    /// <summary>Whether plans may be used on this thread now: not inside <c>Compile.Eagerly</c> nor anomaly detection.</summary>
-    public static bool Enabled => eagerScopes == 0 && !Anomaly.IsEnabled;
+    /// <summary>
+    /// Whether the process turned plans off with the AppContext switch <see cref="Compile.EagerSwitch"/> (read once, at
+    /// the first op that asks, so a program sets it at start-up or in its runtimeconfig).
+    /// </summary>
+    private static readonly bool eagerProcess = AppContext.TryGetSwitch(Compile.EagerSwitch, out bool eager) && eager;
+
+    /// <summary>
+    /// Whether plans may be used on this thread now: not switched off for the process, not inside <c>Compile.Eagerly</c>
+    /// nor anomaly detection.
+    /// </summary>
+    public static bool Enabled => !eagerProcess && eagerScopes == 0 && !Anomaly.IsEnabled;
 
     public static void EnterEager() => eagerScopes++;
 

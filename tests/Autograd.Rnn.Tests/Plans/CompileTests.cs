@@ -1,5 +1,7 @@
+using Autograd.Rnn.TestSupport;
 namespace Autograd.Rnn.Tests.Plans;
 
+[Trait(EagerRun.Trait, EagerRun.NeedsPlans)]
 public class CompileTests
 {
     private static Tensor<float>[] LstmStep(Tensor<float>[] v)

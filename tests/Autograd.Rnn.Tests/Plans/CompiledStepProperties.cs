@@ -1,3 +1,4 @@
+using Autograd.Rnn.TestSupport;
 using System.Numerics;
 using FsCheck;
 using FsCheck.Fluent;
@@ -5,6 +6,7 @@ using FsCheck.Fluent;
 namespace Autograd.Rnn.Tests.Plans;
 
 /// <summary>Plan == eager, for random step programs: values bit for bit, and gradients through a compiled function.</summary>
+[Trait(EagerRun.Trait, EagerRun.NeedsPlans)]
 public class CompiledStepProperties
 {
     private const int Cases = 150;

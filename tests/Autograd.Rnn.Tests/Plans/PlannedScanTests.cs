@@ -1,6 +1,8 @@
+using Autograd.Rnn.TestSupport;
 namespace Autograd.Rnn.Tests.Plans;
 
 /// <summary>Recurrence.Scan replays a compiled step when nothing is traced; its results are the eager ones, bit for bit.</summary>
+[Trait(EagerRun.Trait, EagerRun.NeedsPlans)]
 public class PlannedScanTests
 {
     public static TheoryData<string> CellNames() => ["RNN tanh", "RNN relu", "LSTM", "GRU", "GRU Cho", "peephole (user cell)"];

@@ -1,3 +1,4 @@
+using Autograd.Rnn.TestSupport;
 using System.Numerics;
 using FsCheck;
 using FsCheck.Fluent;
@@ -10,6 +11,7 @@ namespace Autograd.Rnn.Tests.Plans;
 /// parameters' per-step cotangents are added step by step, not accumulated inside one GEMM), so they agree with the
 /// eager ones to a bound: 1e-12 of each gradient's largest magnitude in double, 1e-4 in float.
 /// </summary>
+[Trait(EagerRun.Trait, EagerRun.NeedsPlans)]
 public class PlannedTrainingProperties
 {
     public static readonly string[] CellNames = ["RNN tanh", "RNN relu", "LSTM", "GRU", "GRU Cho", "minimal gated (user cell)"];
