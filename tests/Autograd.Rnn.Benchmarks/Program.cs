@@ -5,7 +5,7 @@
 //   dotnet run -c Release --project tests/Autograd.Rnn.Benchmarks -- --filter '*Gemm*' --job short
 //   dotnet run -c Release --project tests/Autograd.Rnn.Benchmarks -- --smoke                   CI: every body, smallest size, seconds
 //
-// Groups (select with --filter on Namespace.Class.Method, or --anyCategories Gemm|FmaPeak|Lstm|Gru|Rnn|LstmScaling|Peephole|CharRnn|Fwd|FwdBwd):
+// Groups (select with --filter on Namespace.Class.Method, or --anyCategories Gemm|FmaPeak|Lstm|Gru|Rnn|LstmScaling|Peephole|UserCell|Plans|Compile|CharRnn|Fwd|FwdBwd):
 //   GemmSquareBenchmarks, GemmRecurrentShapeBenchmarks, FmaPeakBenchmarks   Gemm/
 //   LstmBenchmarks, GruBenchmarks, RnnBenchmarks                            Recurrent/RecurrentBenchmarks.cs
 //   PeepholeLstmBenchmarks (a user's custom cell vs our built-in LSTM)      Recurrent/PeepholeLstmBenchmarks.cs
@@ -17,6 +17,7 @@
 //   --job NAME            base job for those: default, short, medium, long, verylong, dry; default "default"
 //   --env NAME=VALUE      an environment variable for every benchmark process (repeatable), e.g. a runtime GC
 //                         setting to compare: --env DOTNET_GCName=libclrgc.so
+//   --runtime-defaults    leave GC and tiering settings at the runtime's defaults (as an F# script gets them)
 //   --smoke               the CI smoke run (Smoke.cs), honouring --filter; exits 0 when every body ran
 using Autograd.Rnn.Benchmarks;
 using BenchmarkDotNet.Jobs;
@@ -26,6 +27,7 @@ var rest = new List<string>();
 var threads = new List<int> { 1, 2 };
 var job = Job.Default;
 bool smoke = false;
+bool runtimeDefaults = false;
 var filters = new List<string>();
 var environment = new List<(string Name, string Value)>();
 for (int i = 0; i < args.Length; i++)
@@ -34,6 +36,9 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--smoke":
             smoke = true;
+            break;
+        case "--runtime-defaults":
+            runtimeDefaults = true;
             break;
         case "--threads" when i + 1 < args.Length:
             threads = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse)];
@@ -66,6 +71,6 @@ for (int i = 0; i < args.Length; i++)
 
 if (smoke) return Smoke.Run(filters);
 
-var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. rest], BenchmarkConfig.Create(job, threads, environment)).ToList();
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. rest], BenchmarkConfig.Create(job, threads, environment, runtimeDefaults)).ToList();
 bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
 return failed ? 1 : 0;
