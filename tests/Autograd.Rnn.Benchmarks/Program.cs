@@ -9,6 +9,8 @@
 //   GemmSquareBenchmarks, GemmRecurrentShapeBenchmarks, FmaPeakBenchmarks   Gemm/
 //   LstmBenchmarks, GruBenchmarks, RnnBenchmarks                            Recurrent/RecurrentBenchmarks.cs
 //   PeepholeLstmBenchmarks (a user's custom cell vs our built-in LSTM)      Recurrent/PeepholeLstmBenchmarks.cs
+//   UserCellBenchmarks (MGU and layer-norm LSTM vs our built-in LSTM)     Recurrent/UserCellBenchmarks.cs
+//   PlannedScanBenchmarks, PlanCompileBenchmarks (plans vs eager; recording cost)   Recurrent/
 //   LstmScalingBenchmarks (cost against steps, batch and hidden size)     Recurrent/RecurrentBenchmarks.cs
 //   CharRnnStepBenchmarks (one CharRnn training step: forward, backward, clip, Adam)   Training/CharRnnStepBenchmarks.cs
 //
