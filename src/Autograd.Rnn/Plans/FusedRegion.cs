@@ -31,7 +31,8 @@ internal readonly record struct RegionOp<T>(PlanForm<T> Form, RegionOperand<T> A
 /// a full-size array unless something outside the region reads it, and each op (a transcendental included) is computed
 /// once per element. Blocks start at multiples of <see cref="BlockSize"/> and are never shorter than a 512-bit vector
 /// (except a region smaller than one), so a span kernel sees the same vector paths as on the whole value and gives the
-/// same bits for every element; kernels that work in chunks of 256 (softplus) see the same chunks.
+/// same bits for every element; kernels that work in chunks of 256 (softplus) see the same chunks. A large region's
+/// blocks are shared out between threads (the same blocks, so the same bits whatever the thread count).
 /// </summary>
 internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCount) : PlanInstruction<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -39,7 +40,15 @@ internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCou
     internal const int BlockSize = 1024;
     private const int ShortestTail = 64;
 
+    /// <summary>
+    /// From this many elements (64 blocks) a region is split between threads. A Parallel.For round trip costs a few
+    /// microseconds here; 64 blocks of an LSTM's gate arithmetic take well over 50.
+    /// </summary>
+    internal const int ParallelThreshold = 64 * BlockSize;
+
     private readonly T[][] scratch = CreateScratch(size, scratchCount);
+    private readonly int scratchCount = scratchCount;
+    private T[][]?[]? threadScratch;
 
     public int Size => size;
 
@@ -57,46 +66,69 @@ internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCou
     {
         if (size <= 2 * BlockSize)
         {
-            RunBlock(values, buffers, 0, size);
+            RunBlock(values, buffers, 0, size, scratch);
             return;
         }
-        for (int start = 0; start < size;)
+        int blocks = BlockCount(size);
+        int parts = size >= ParallelThreshold ? Math.Min(Environment.ProcessorCount, blocks) : 1;
+        if (parts <= 1)
         {
-            int end = Math.Min(start + BlockSize, size);
-            if (size - end < ShortestTail) end = size;
-            RunBlock(values, buffers, start, end);
-            start = end;
+            RunBlocks(values, buffers, 0, blocks, scratch);
+            return;
         }
+        threadScratch ??= new T[][]?[parts];
+        if (threadScratch.Length < parts) Array.Resize(ref threadScratch, parts);
+        int perPart = (blocks + parts - 1) / parts;
+        Parallel.For(0, parts, part =>
+        {
+            var own = part == 0 ? scratch : threadScratch[part] ??= CreateScratch(size, scratchCount);
+            RunBlocks(values, buffers, part * perPart, Math.Min(blocks, (part + 1) * perPart), own);
+        });
     }
 
-    private void RunBlock(NdArray<T>[] values, T[]?[] buffers, int start, int end)
+    // Block b covers [b·BlockSize, (b+1)·BlockSize), except that the last block also takes a tail shorter than
+    // ShortestTail, so every block but a region smaller than one vector is at least that long.
+    private static int BlockCount(int size)
+    {
+        int blocks = (size + BlockSize - 1) / BlockSize;
+        return blocks > 1 && size - (blocks - 1) * BlockSize < ShortestTail ? blocks - 1 : blocks;
+    }
+
+    private void RunBlocks(NdArray<T>[] values, T[]?[] buffers, int firstBlock, int endBlock, T[][] scratchSet)
+    {
+        int blocks = BlockCount(size);
+        for (int b = firstBlock; b < endBlock; b++)
+            RunBlock(values, buffers, b * BlockSize, b == blocks - 1 ? size : (b + 1) * BlockSize, scratchSet);
+    }
+
+    private void RunBlock(NdArray<T>[] values, T[]?[] buffers, int start, int end, T[][] blockScratch)
     {
         int length = end - start;
         foreach (var op in ops)
         {
-            Span<T> destination = op.Scratch >= 0 ? scratch[op.Scratch].AsSpan(0, length) : buffers[op.Output].AsSpan(start, length);
+            Span<T> destination = op.Scratch >= 0 ? blockScratch[op.Scratch].AsSpan(0, length) : buffers[op.Output].AsSpan(start, length);
             if (op.Form is ElementwiseUnary<T> unary)
             {
-                unary.Invoke(Read(op.A, values, start, length), destination);
+                unary.Invoke(Read(op.A, values, start, length, blockScratch), destination);
                 continue;
             }
             var binary = (ElementwiseBinary<T>)op.Form;
             var (a, b) = (op.A, op.B);
-            if (a.Kind == OperandKind.Scalar) binary.Invoke(a.Input.Read(values).Span[0], Read(b, values, start, length), destination);
-            else if (b.Kind == OperandKind.Scalar) binary.Invoke(Read(a, values, start, length), b.Input.Read(values).Span[0], destination);
+            if (a.Kind == OperandKind.Scalar) binary.Invoke(a.Input.Read(values).Span[0], Read(b, values, start, length, blockScratch), destination);
+            else if (b.Kind == OperandKind.Scalar) binary.Invoke(Read(a, values, start, length, blockScratch), b.Input.Read(values).Span[0], destination);
             else if (a.Kind != OperandKind.Periodic && b.Kind != OperandKind.Periodic)
-                binary.Invoke(Read(a, values, start, length), Read(b, values, start, length), destination);
-            else InvokeSegments(binary, a, b, values, start, length, destination);
+                binary.Invoke(Read(a, values, start, length, blockScratch), Read(b, values, start, length, blockScratch), destination);
+            else InvokeSegments(binary, a, b, values, start, length, destination, blockScratch);
         }
     }
 
     // A periodic operand repeats every Period positions: the block is cut where it wraps, one call per piece (as the
     // eager broadcasting loop makes one call per row).
-    private void InvokeSegments(ElementwiseBinary<T> binary, RegionOperand<T> a, RegionOperand<T> b, NdArray<T>[] values,
-        int start, int length, Span<T> destination)
+    private static void InvokeSegments(ElementwiseBinary<T> binary, RegionOperand<T> a, RegionOperand<T> b, NdArray<T>[] values,
+        int start, int length, Span<T> destination, T[][] blockScratch)
     {
-        var aSpan = a.Kind == OperandKind.Periodic ? a.Input.Read(values).Span : Read(a, values, start, length);
-        var bSpan = b.Kind == OperandKind.Periodic ? b.Input.Read(values).Span : Read(b, values, start, length);
+        var aSpan = a.Kind == OperandKind.Periodic ? a.Input.Read(values).Span : Read(a, values, start, length, blockScratch);
+        var bSpan = b.Kind == OperandKind.Periodic ? b.Input.Read(values).Span : Read(b, values, start, length, blockScratch);
         int period = a.Kind == OperandKind.Periodic ? a.Period : b.Period;
         for (int offset = 0; offset < length;)
         {
@@ -109,8 +141,8 @@ internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCou
         }
     }
 
-    private ReadOnlySpan<T> Read(RegionOperand<T> operand, NdArray<T>[] values, int start, int length) =>
+    private static ReadOnlySpan<T> Read(RegionOperand<T> operand, NdArray<T>[] values, int start, int length, T[][] blockScratch) =>
         operand.Kind == OperandKind.Scratch
-            ? scratch[operand.Scratch].AsSpan(0, length)
+            ? blockScratch[operand.Scratch].AsSpan(0, length)
             : operand.Input.Read(values).Span.Slice(start, length);
 }

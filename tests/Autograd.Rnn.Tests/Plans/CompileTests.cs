@@ -43,9 +43,31 @@ public class CompileTests
     }
 
     [Theory]
+    [InlineData(300, 700)]
+    [InlineData(1000, 67)] // rows shorter than a block: the bias wraps inside every block
+    public void A_region_split_between_threads_broadcasts_a_row_vector_with_the_eager_bits(int rows, int columns)
+    {
+        var weight = Tensor.RandomNormal<double>([rows, columns], seed: 3);
+        var bias = Tensor.RandomNormal<double>([columns], seed: 4);
+        Tensor<double> Function(Tensor<double> x) => Tensor.Tanh(x * weight + bias) * Tensor.Sigmoid(x - bias);
+        Assert.True(rows * columns >= FusedRegion<double>.ParallelThreshold);
+        var compiled = Compile.Function<double>(Function);
+        for (ulong call = 0; call < 2; call++)
+        {
+            var x = Tensor.RandomNormal<double>([rows, columns], seed: 5 + call);
+            var planned = compiled(x);
+            Tensor<double> eager;
+            using (Compile.Eagerly()) eager = Function(x);
+            Assert.True(Bits.Same(planned, eager), $"call {call}");
+        }
+    }
+
+    [Theory]
     [InlineData(1, 32)]
     [InlineData(7, 40)]
     [InlineData(64, 64)] // regions larger than one block
+    [InlineData(96, 256)] // a gate region past FusedRegion.ParallelThreshold: its blocks are shared out between threads
+    [InlineData(67, 250)] // the same, with a short last block
     public void A_compiled_lstm_step_gives_the_eager_bits_on_every_call(int batch, int hidden)
     {
         var compiled = Compile.Function<float>(LstmStep);
