@@ -80,11 +80,15 @@ public static class ParamTree
             if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Tensor<>) || type.GetGenericTypeDefinition() == typeof(Params<>)))
                 return type.GetGenericArguments()[0];
             if (!type.IsValueType && !seen.Add(node)) continue;
-            if (TreeNodeKind.Of(type) is TreeNodeKind.UnsupportedKind or TreeNodeKind.ConstantKind) continue;
-            var children = TreeNodeKind.Of(type).Children(node);
+            var kind = TreeNodeKind.Of(type);
+            if (kind is TreeNodeKind.ConstantKind) continue;
+            // Items of a collection held under an interface (see TreeCollections.AsArrayKind) are looked into too.
+            var children = kind is TreeNodeKind.UnsupportedKind
+                ? node is System.Collections.IEnumerable items ? items.Cast<object?>().ToArray() : []
+                : kind.Children(node).Select(child => child.Value).ToArray();
             // Pushed last to first, so the first child is looked at first.
-            for (int i = children.Count - 1; i >= 0; i--)
-                if (children[i].Value is { } child) pending.Push(child);
+            for (int i = children.Length - 1; i >= 0; i--)
+                if (children[i] is { } child) pending.Push(child);
         }
         return typeof(float);
     }

@@ -48,6 +48,22 @@ internal static class TreeCollections
             : null;
     }
 
+    /// <summary>
+    /// For a collection of another type held where an interface an array also implements is declared
+    /// (<c>IReadOnlyList&lt;E&gt;</c>, <c>IEnumerable&lt;E&gt;</c>, …): the array kind, which reads it as it enumerates and
+    /// rebuilds it as <c>E[]</c>, a value the member accepts. This is what C# collection expressions build for such members
+    /// (<c>Heads = [a, b]</c> makes a compiler-generated list type). Null when that does not apply.
+    /// </summary>
+    public static TreeNodeKind? AsArrayKind(Type type, Type declared)
+    {
+        if (!declared.IsInterface || !declared.IsGenericType || declared.GetGenericArguments().Length != 1) return null;
+        var element = declared.GetGenericArguments()[0];
+        var array = element.MakeArrayType();
+        return declared.IsAssignableFrom(array) && typeof(IEnumerable<>).MakeGenericType(element).IsAssignableFrom(type)
+            ? TreeNodeKind.Of(array)
+            : null;
+    }
+
     /// <summary>The kind of a supported dictionary type; null for any other type.</summary>
     public static TreeNodeKind? DictionaryKindOf(Type type)
     {

@@ -40,6 +40,9 @@ internal abstract class TreeNodeKind
         if (TreeCollections.DictionaryKindOf(type) is { } dictionary) return dictionary;
         if (typeof(Delegate).IsAssignableFrom(type) || type.IsInterface || type.IsAbstract || type == typeof(object))
             return new UnsupportedKind(type, "it is not a record, a class with properties or one of the supported collections");
+        // Walked as a record, a set or another collection would keep only its properties (Count, Comparer) and drop its items.
+        if (typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
+            return new UnsupportedKind(type, "it is a collection of a kind trees do not rebuild");
         return RecordKind.Create(type);
     }
 
@@ -80,6 +83,8 @@ internal abstract class TreeNodeKind
             // Public fields would silently drop out of the tree (a tensor there would never be trained or saved).
             if (type.GetFields(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault() is { } field)
                 return new UnsupportedKind(type, $"it has the public field '{field.Name}'; trees read properties, so make it a property");
+            // A type with nothing to walk (Random, a handle) is not a tree node; an accidental member is better refused than kept.
+            if (properties.Length == 0) return new UnsupportedKind(type, "it has no public properties");
             ConstructorInfo? best = null;
             PropertyInfo[]? bestMembers = null;
             foreach (var candidate in type.GetConstructors(BindingFlags.Public | BindingFlags.Instance).OrderByDescending(c => c.GetParameters().Length))
@@ -96,7 +101,7 @@ internal abstract class TreeNodeKind
                 return new UnsupportedKind(type, "it has no public constructor whose parameters all name its properties, and no public parameterless one");
             var settable = properties.Where(p => p.SetMethod is { IsPublic: true } && !bestMembers!.Contains(p));
             var members = bestMembers!.Concat(settable).ToArray();
-            if (members.Length == 0 && properties.Length > 0)
+            if (members.Length == 0)
                 return new UnsupportedKind(type, "none of its properties can be set, by a constructor parameter of the same name or by a setter");
             return new RecordKind(type, best, members, bestMembers!.Length);
         }

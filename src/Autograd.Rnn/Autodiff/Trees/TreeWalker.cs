@@ -56,6 +56,7 @@ internal static class TreeWalker<T> where T : unmanaged, IFloatingPointIeee754<T
         if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Tensor<>) || type.GetGenericTypeDefinition() == typeof(Params<>)))
             throw Fail(operation, path, $"is a {TreeNodeKind.TypeName(type)} in a tree of {typeof(T).Name} tensors; one tree holds one element type");
         var kind = TreeNodeKind.Of(type);
+        if (kind is TreeNodeKind.UnsupportedKind && TreeCollections.AsArrayKind(type, declared) is { } asArray) kind = asArray;
         if (kind is TreeNodeKind.UnsupportedKind unsupported) throw Fail(operation, path, $"{unsupported.Reason}. A tree accepts {Accepted}");
         if (kind is TreeNodeKind.ConstantKind) return node;
         // A node met again below itself would walk forever; a node shared by two branches is walked twice, as two paths.
