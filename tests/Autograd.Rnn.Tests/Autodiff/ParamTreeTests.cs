@@ -28,6 +28,13 @@ public class ParamTreeTests
         public double Scale { get; set; } = 1.5;
     }
 
+    /// <summary>A struct with setters: built by its implicit parameterless constructor.</summary>
+    public struct Pair
+    {
+        public Tensor<double> First { get; set; }
+        public Tensor<double> Second { get; set; }
+    }
+
     public sealed record Collections(
         Linear[] Array, List<Linear> List, ImmutableArray<Linear> Immutable, ImmutableList<Linear> ImmutableList,
         ReadOnlyCollection<Linear> ReadOnly, IReadOnlyList<Linear> Declared,
@@ -130,6 +137,15 @@ public class ParamTreeTests
         var rebuilt = ParamTree.FromParams(mutable, ParamTree.ToParams<double>(mutable).Map(t => t * 0.5));
         Assert.NotSame(mutable, rebuilt);
         Assert.Equal((1.5, 2.0, 7.0), (rebuilt.W.ToArray()[0], rebuilt.B.ToArray()[0], rebuilt.Scale));
+    }
+
+    [Fact]
+    public void Structs_are_rebuilt_through_their_setters()
+    {
+        var pair = new Pair { First = Tensor.Full(1.0, 2), Second = Tensor.Full(2.0, 3) };
+        var rebuilt = ParamTree.FromParams(pair, ParamTree.ToParams<double>(pair).Map(t => t * 10.0));
+        Assert.Equal(["First", "Second"], ParamTree.ToParams<double>(pair).Names);
+        Assert.Equal((10.0, 20.0), (rebuilt.First.ToArray()[0], rebuilt.Second.ToArray()[2]));
     }
 
     [Fact]

@@ -72,7 +72,7 @@ internal abstract class TreeNodeKind
     /// a public setter or <c>init</c> (classes built with a parameterless constructor and setters). Get-only properties
     /// that no constructor parameter names are computed, so they are not members.
     /// </summary>
-    private sealed class RecordKind(Type type, ConstructorInfo constructor, PropertyInfo[] members, int constructorArguments) : TreeNodeKind
+    private sealed class RecordKind(Type type, ConstructorInfo? constructor, PropertyInfo[] members, int constructorArguments) : TreeNodeKind
     {
         public static TreeNodeKind Create(Type type)
         {
@@ -97,13 +97,15 @@ internal abstract class TreeNodeKind
                 bestMembers = matched!;
                 break;
             }
-            if (best is null)
+            // A struct always has a parameterless constructor, which reflection does not list.
+            if (best is null && !type.IsValueType)
                 return new UnsupportedKind(type, "it has no public constructor whose parameters all name its properties, and no public parameterless one");
-            var settable = properties.Where(p => p.SetMethod is { IsPublic: true } && !bestMembers!.Contains(p));
-            var members = bestMembers!.Concat(settable).ToArray();
+            bestMembers ??= [];
+            var settable = properties.Where(p => p.SetMethod is { IsPublic: true } && !bestMembers.Contains(p));
+            var members = bestMembers.Concat(settable).ToArray();
             if (members.Length == 0)
                 return new UnsupportedKind(type, "none of its properties can be set, by a constructor parameter of the same name or by a setter");
-            return new RecordKind(type, best, members, bestMembers!.Length);
+            return new RecordKind(type, best, members, bestMembers.Length);
         }
 
         public override IReadOnlyList<TreeChild> Children(object node)
@@ -115,7 +117,7 @@ internal abstract class TreeNodeKind
 
         public override object Rebuild(object template, object?[] children)
         {
-            var result = constructor.Invoke(children[..constructorArguments]);
+            var result = constructor is null ? Activator.CreateInstance(type)! : constructor.Invoke(children[..constructorArguments]);
             for (int i = constructorArguments; i < members.Length; i++) members[i].SetValue(result, children[i]);
             return result;
         }
