@@ -22,7 +22,7 @@ namespace Autograd.Rnn;
 /// unless <c>convertDtype</c> is true, in which case F64 values are rounded to the nearest float and F32 values are
 /// widened exactly (NaN payloads may then change).</para>
 /// </remarks>
-public static class Checkpoint
+public static partial class Checkpoint
 {
     /// <summary>
     /// Writes <paramref name="parameters"/> to <paramref name="path"/> (conventionally <c>*.safetensors</c>), replacing
