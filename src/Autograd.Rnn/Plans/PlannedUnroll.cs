@@ -21,7 +21,7 @@ internal static class PlannedUnroll
 {
     /// <summary>The unroll as one planned op, or null when it must run eagerly (see <see cref="PlannedUnroll"/>).</summary>
     public static ScanResult<T>? TryScan<T>(Cell<T> cell, Params<T> parameters, RecurrentState<T> initialState, Tensor<T>[] stepInputs,
-        bool reverse) where T : unmanaged, IFloatingPointIeee754<T>
+        bool reverse, UnrollMasks<T>? masks = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!PlanRecorder.Enabled || Grad.Running != 1) return null;
         var parameterTensors = parameters.Tensors();
@@ -51,7 +51,7 @@ internal static class PlannedUnroll
         for (int t = 0; t < steps; t++)
             if (!primals[parameterCount + parts + t].Shape.Equals(arguments[^1].Shape)) return null;
 
-        var unroll = new Unroll<T>(plan, primals, parameterCount, parts, steps, reverse);
+        var unroll = new Unroll<T>(plan, primals, parameterCount, parts, steps, reverse, masks);
         var packed = unroll.RunForward();
         var traced = new Tensor<T>?[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
@@ -76,7 +76,8 @@ internal static class PlannedUnroll
     }
 
     /// <summary>One call's unroll: the forward run and the values kept for its VJP.</summary>
-    private sealed class Unroll<T>(StepVjpPlan<T> plan, Tensor<T>[] primals, int parameterCount, int parts, int steps, bool reverse)
+    private sealed class Unroll<T>(StepVjpPlan<T> plan, Tensor<T>[] primals, int parameterCount, int parts, int steps, bool reverse,
+        UnrollMasks<T>? masks)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Per step (in time order): the state before it and the values its VJP reads, released as the VJP passes them.
@@ -101,6 +102,7 @@ internal static class PlannedUnroll
                 before[t] = arguments[parameterCount..^1];
                 var results = plan.Forward.Run(arguments);
                 saved[t] = results[parts..];
+                masks?.KeepPadded(t, results, arguments.AsSpan(parameterCount, parts));
                 for (int p = 0; p < parts; p++)
                 {
                     results[p].Value.Span.CopyTo(packed.AsSpan((p * steps + t) * size, size));
@@ -133,6 +135,7 @@ internal static class PlannedUnroll
             var result = new Tensor<T>[primals.Length];
             var parameterSums = new T[]?[parameterCount];
             var carry = new Tensor<T>?[parts];
+            var next = new Tensor<T>[parts];
             var arguments = new Tensor<T>[parameterCount + parts + 1 + plan.SavedCount + parts];
             Array.Copy(primals, arguments, parameterCount);
             for (int i = steps - 1; i >= 0; i--)
@@ -144,7 +147,8 @@ internal static class PlannedUnroll
                 for (int p = 0; p < parts; p++)
                 {
                     var seed = new Tensor<T>(g.Value.View((p * steps + t) * size, stateShape));
-                    arguments[^(parts - p)] = carry[p] is { } carried ? seed + carried : seed;
+                    next[p] = carry[p] is { } carried ? seed + carried : seed;
+                    arguments[^(parts - p)] = masks is null ? next[p] : masks.IntoStep(t, next[p]);
                 }
                 var step = plan.Backward.Run(arguments);
                 for (int k = 0; k < parameterCount; k++)
@@ -154,7 +158,7 @@ internal static class PlannedUnroll
                     if (sum is null) parameterSums[k] = step[k].Value.ToArray();
                     else System.Numerics.Tensors.TensorPrimitives.Add(sum, step[k].Value.Span, sum);
                 }
-                for (int p = 0; p < parts; p++) carry[p] = step[parameterCount + p];
+                for (int p = 0; p < parts; p++) carry[p] = masks is null ? step[parameterCount + p] : masks.PastStep(t, next[p], step[parameterCount + p]);
                 result[parameterCount + parts + t] = step[parameterCount + parts];
             }
             for (int k = 0; k < parameterCount; k++)
