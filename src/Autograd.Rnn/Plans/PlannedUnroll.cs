@@ -8,14 +8,17 @@ namespace Autograd.Rnn;
 /// keeping per step the values the step's VJP reads; its VJP replays the backward plan for the steps in reverse,
 /// summing the parameters' cotangents and carrying the state's, and returns the cotangents of the parameters, the
 /// initial state and every step's input. The unroll's states are slices of one [parts·time, batch, hidden] result
-/// (part-major, so the outputs are one contiguous slice).
+/// (part-major, so the outputs are one contiguous slice). With lengths, the unroll applies the masks between replays
+/// (<see cref="UnrollMasks{T}"/>: padded steps keep the state, and their cotangents go past the step); the caller zeroes
+/// the outputs at padded steps.
 /// </summary>
 /// <remarks>
 /// Used only when the traced tensors among the parameters, the initial state and the step inputs are traced at one
 /// level, that level is the only one running on the thread, and the values under it are constants: this op's VJP runs
 /// kernels, so it is not differentiable again, and with any enclosing level (gradients of gradients, HVPs) Scan stays
-/// eager, where every op is recorded and nesting works as always. Otherwise (lengths, an afterStep hook, a step that
-/// cannot be planned, <see cref="Compile.Eagerly"/>, anomaly detection) Scan runs eagerly too.
+/// eager, where every op is recorded and nesting works as always. An afterStep hook runs between steps, so the unroll
+/// cannot be one op: each step is then one planned op (<see cref="PlannedStep{T}"/>). Otherwise (a step that cannot be
+/// planned, <see cref="Compile.Eagerly"/>, anomaly detection) Scan runs eagerly too.
 /// </remarks>
 internal static class PlannedUnroll
 {

@@ -18,10 +18,13 @@ public static class Recurrence
     /// <summary>
     /// Unrolls <paramref name="cell"/> over <paramref name="inputs"/> [time, batch, features] from <paramref name="initialState"/>.
     /// When nothing is traced (inference), the step is recorded on the first time step and replayed as a compiled plan for
-    /// the others, with the same results bit for bit (see <see cref="Compile"/>; <see cref="Compile.Eagerly"/> turns this off).
-    /// Under exactly one <see cref="Grad"/> call (training), without lengths or a hook, the whole unroll is one op of that
-    /// call: the step and its VJP are recorded once as plans, its values are the eager bits and its gradients agree with
-    /// the eager ones up to the order of summation; under nested calls (gradients of gradients) it runs eagerly.
+    /// the others, with the same results bit for bit (see <see cref="Compile"/>; <see cref="Compile.Eagerly"/> turns this off);
+    /// the masks of <paramref name="lengths"/> and the <paramref name="afterStep"/> hook run between replays.
+    /// Under exactly one <see cref="Grad"/> call (training), the whole unroll is one op of that call (with lengths too: the
+    /// op keeps the state at padded steps between replays): the step and its VJP are recorded once as plans, its values
+    /// are the eager bits and its gradients agree with the eager ones up to the order of summation. With an
+    /// <paramref name="afterStep"/> hook, each step is one planned op and the hook runs eagerly between them. Under nested
+    /// calls (gradients of gradients) everything runs eagerly.
     /// With <paramref name="lengths"/> (one per batch element, each 1..time), steps at or beyond a sequence's length
     /// leave its state unchanged and receive no gradient, and its output there is zero; whatever the inputs hold there
     /// (NaN and ∞ included) reaches no value and no gradient. With <paramref name="reverse"/>,
