@@ -64,6 +64,42 @@ public class PlannedMasksAndHooksTests
         Assert.Equal(1, calls);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Non_finite_padding_reaches_no_value_and_no_gradient_of_a_planned_unroll(bool hook, bool reverse)
+    {
+        var cell = Cells.Lstm<double>();
+        int[] lengths = [5, 2, 3];
+        var clean = Tensor.RandomNormal<double>([5, 3, 2], 4).ToArray();
+        var poisoned = (double[])clean.Clone();
+        for (int t = 0; t < 5; t++)
+            for (int b = 0; b < 3; b++)
+                if (t >= lengths[b]) poisoned[(t * 3 + b) * 2] = t % 2 == 0 ? double.NaN : double.PositiveInfinity;
+        (double Loss, Params<double> Gradients, string Ops) Train(double[] inputs)
+        {
+            var all = cell.Initialize(2, 3, 5).Add("x", Tensor.FromArray(inputs, 5, 3, 2));
+            string ops = "";
+            var result = Grad.ValueAndGrad(q =>
+            {
+                var run = Recurrence.Scan(cell, Params.Create(q.Where(kv => kv.Key != "x")), cell.ZeroState(3, 3), q["x"], lengths, reverse,
+                    hook ? (_, s) => s.Map(part => part * 0.5) : null);
+                var loss = Tensor.Sum(Tensor.Tanh(run.Outputs)) + Tensor.Sum(run.FinalState[1] * run.FinalState.Hidden);
+                ops = $"{PlannedTrainingProperties.OpCount(loss, "Scan (planned)")} unroll, {PlannedTrainingProperties.PlannedSteps(loss)} steps";
+                return loss;
+            }, all);
+            return (result.Value.Item, result.Gradients, ops);
+        }
+
+        var (cleanLoss, cleanGradients, ops) = Train(clean);
+        var (dirtyLoss, dirtyGradients, _) = Train(poisoned);
+        Assert.Equal(hook ? "0 unroll, 5 steps" : "1 unroll, 0 steps", ops);
+        Assert.Equal(cleanLoss, dirtyLoss);
+        foreach (var (name, gradient) in cleanGradients) Assert.Equal(gradient.ToArray(), dirtyGradients[name].ToArray());
+    }
+
     public sealed record LayerCase(string Kind, int Layers, bool Bidirectional, int Steps, int Batch, int[] Lengths, ulong Seed)
     {
         public static readonly Gen<LayerCase> Generator =
