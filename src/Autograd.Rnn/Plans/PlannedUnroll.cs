@@ -8,20 +8,23 @@ namespace Autograd.Rnn;
 /// keeping per step the values the step's VJP reads; its VJP replays the backward plan for the steps in reverse,
 /// summing the parameters' cotangents and carrying the state's, and returns the cotangents of the parameters, the
 /// initial state and every step's input. The unroll's states are slices of one [parts·time, batch, hidden] result
-/// (part-major, so the outputs are one contiguous slice).
+/// (part-major, so the outputs are one contiguous slice). With lengths, the unroll applies the masks between replays
+/// (<see cref="UnrollMasks{T}"/>: padded steps keep the state, and their cotangents go past the step); the caller zeroes
+/// the outputs at padded steps.
 /// </summary>
 /// <remarks>
 /// Used only when the traced tensors among the parameters, the initial state and the step inputs are traced at one
 /// level, that level is the only one running on the thread, and the values under it are constants: this op's VJP runs
 /// kernels, so it is not differentiable again, and with any enclosing level (gradients of gradients, HVPs) Scan stays
-/// eager, where every op is recorded and nesting works as always. Otherwise (lengths, an afterStep hook, a step that
-/// cannot be planned, <see cref="Compile.Eagerly"/>, anomaly detection) Scan runs eagerly too.
+/// eager, where every op is recorded and nesting works as always. An afterStep hook runs between steps, so the unroll
+/// cannot be one op: each step is then one planned op (<see cref="PlannedStep{T}"/>). Otherwise (a step that cannot be
+/// planned, <see cref="Compile.Eagerly"/>, anomaly detection) Scan runs eagerly too.
 /// </remarks>
 internal static class PlannedUnroll
 {
     /// <summary>The unroll as one planned op, or null when it must run eagerly (see <see cref="PlannedUnroll"/>).</summary>
     public static ScanResult<T>? TryScan<T>(Cell<T> cell, Params<T> parameters, RecurrentState<T> initialState, Tensor<T>[] stepInputs,
-        bool reverse) where T : unmanaged, IFloatingPointIeee754<T>
+        bool reverse, UnrollMasks<T>? masks = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!PlanRecorder.Enabled || Grad.Running != 1) return null;
         var parameterTensors = parameters.Tensors();
@@ -51,7 +54,7 @@ internal static class PlannedUnroll
         for (int t = 0; t < steps; t++)
             if (!primals[parameterCount + parts + t].Shape.Equals(arguments[^1].Shape)) return null;
 
-        var unroll = new Unroll<T>(plan, primals, parameterCount, parts, steps, reverse);
+        var unroll = new Unroll<T>(plan, primals, parameterCount, parts, steps, reverse, masks);
         var packed = unroll.RunForward();
         var traced = new Tensor<T>?[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
@@ -76,7 +79,8 @@ internal static class PlannedUnroll
     }
 
     /// <summary>One call's unroll: the forward run and the values kept for its VJP.</summary>
-    private sealed class Unroll<T>(StepVjpPlan<T> plan, Tensor<T>[] primals, int parameterCount, int parts, int steps, bool reverse)
+    private sealed class Unroll<T>(StepVjpPlan<T> plan, Tensor<T>[] primals, int parameterCount, int parts, int steps, bool reverse,
+        UnrollMasks<T>? masks)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Per step (in time order): the state before it and the values its VJP reads, released as the VJP passes them.
@@ -101,6 +105,7 @@ internal static class PlannedUnroll
                 before[t] = arguments[parameterCount..^1];
                 var results = plan.Forward.Run(arguments);
                 saved[t] = results[parts..];
+                masks?.KeepPadded(t, results, arguments.AsSpan(parameterCount, parts));
                 for (int p = 0; p < parts; p++)
                 {
                     results[p].Value.Span.CopyTo(packed.AsSpan((p * steps + t) * size, size));
@@ -133,6 +138,7 @@ internal static class PlannedUnroll
             var result = new Tensor<T>[primals.Length];
             var parameterSums = new T[]?[parameterCount];
             var carry = new Tensor<T>?[parts];
+            var next = new Tensor<T>[parts];
             var arguments = new Tensor<T>[parameterCount + parts + 1 + plan.SavedCount + parts];
             Array.Copy(primals, arguments, parameterCount);
             for (int i = steps - 1; i >= 0; i--)
@@ -144,7 +150,8 @@ internal static class PlannedUnroll
                 for (int p = 0; p < parts; p++)
                 {
                     var seed = new Tensor<T>(g.Value.View((p * steps + t) * size, stateShape));
-                    arguments[^(parts - p)] = carry[p] is { } carried ? seed + carried : seed;
+                    next[p] = carry[p] is { } carried ? seed + carried : seed;
+                    arguments[^(parts - p)] = masks is null ? next[p] : masks.IntoStep(t, next[p]);
                 }
                 var step = plan.Backward.Run(arguments);
                 for (int k = 0; k < parameterCount; k++)
@@ -154,7 +161,7 @@ internal static class PlannedUnroll
                     if (sum is null) parameterSums[k] = step[k].Value.ToArray();
                     else System.Numerics.Tensors.TensorPrimitives.Add(sum, step[k].Value.Span, sum);
                 }
-                for (int p = 0; p < parts; p++) carry[p] = step[parameterCount + p];
+                for (int p = 0; p < parts; p++) carry[p] = masks is null ? step[parameterCount + p] : masks.PastStep(t, next[p], step[parameterCount + p]);
                 result[parameterCount + parts + t] = step[parameterCount + parts];
             }
             for (int k = 0; k < parameterCount; k++)

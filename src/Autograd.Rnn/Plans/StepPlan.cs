@@ -6,7 +6,8 @@ namespace Autograd.Rnn;
 /// How <c>Recurrence.Scan</c> runs a cell's step: the first step whose state and input are untraced is recorded
 /// (<see cref="PlanRecorder"/>) and every later one replays the plan. Only when nothing is traced — inference: evaluation,
 /// generation — since a replay builds no graph; under <see cref="Grad"/> Scan runs the unroll as one planned op when it
-/// can (<see cref="PlannedUnroll"/>), and otherwise (nested levels, lengths, hooks), as inside <see cref="Compile.Eagerly"/>,
+/// can (<see cref="PlannedUnroll"/>; with a hook, per step: <see cref="PlannedStep{T}"/>), and otherwise (nested levels),
+/// as inside <see cref="Compile.Eagerly"/>,
 /// every step runs eagerly. A step that cannot be planned (it
 /// reads traced values) runs eagerly from then on. The parameters are recorded as constants: a plan lives for one Scan.
 /// </summary>

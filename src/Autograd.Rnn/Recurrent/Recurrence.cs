@@ -18,10 +18,13 @@ public static class Recurrence
     /// <summary>
     /// Unrolls <paramref name="cell"/> over <paramref name="inputs"/> [time, batch, features] from <paramref name="initialState"/>.
     /// When nothing is traced (inference), the step is recorded on the first time step and replayed as a compiled plan for
-    /// the others, with the same results bit for bit (see <see cref="Compile"/>; <see cref="Compile.Eagerly"/> turns this off).
-    /// Under exactly one <see cref="Grad"/> call (training), without lengths or a hook, the whole unroll is one op of that
-    /// call: the step and its VJP are recorded once as plans, its values are the eager bits and its gradients agree with
-    /// the eager ones up to the order of summation; under nested calls (gradients of gradients) it runs eagerly.
+    /// the others, with the same results bit for bit (see <see cref="Compile"/>; <see cref="Compile.Eagerly"/> turns this off);
+    /// the masks of <paramref name="lengths"/> and the <paramref name="afterStep"/> hook run between replays.
+    /// Under exactly one <see cref="Grad"/> call (training), the whole unroll is one op of that call (with lengths too: the
+    /// op keeps the state at padded steps between replays): the step and its VJP are recorded once as plans, its values
+    /// are the eager bits and its gradients agree with the eager ones up to the order of summation. With an
+    /// <paramref name="afterStep"/> hook, each step is one planned op and the hook runs eagerly between them. Under nested
+    /// calls (gradients of gradients) everything runs eagerly.
     /// With <paramref name="lengths"/> (one per batch element, each 1..time), steps at or beyond a sequence's length
     /// leave its state unchanged and receive no gradient, and its output there is zero; whatever the inputs hold there
     /// (NaN and ∞ included) reaches no value and no gradient. With <paramref name="reverse"/>,
@@ -53,17 +56,19 @@ public static class Recurrence
         if (lengths is not null && !AllValid(lengths, steps - 1)) inputs = WithoutPadding(inputs, lengths);
 
         var stepInputs = ProjectInputs(cell, parameters, inputs);
-        if (lengths is null && afterStep is null && PlannedUnroll.TryScan(cell, parameters, initialState, stepInputs, reverse) is { } planned)
+        if (afterStep is null && PlanTraining(cell, parameters, initialState, stepInputs, lengths, reverse) is { } planned)
             return planned;
 
         var outputs = new Tensor<T>[steps];
         var states = new RecurrentState<T>[steps];
         var state = initialState;
         var step = StepPlan<T>.For(cell, parameters);
+        // With a hook, training can still plan each step (one op per step); the hook and the masks run between them.
+        var plannedStep = afterStep is null ? null : PlannedStep<T>.For(cell, parameters);
         for (int i = 0; i < steps; i++)
         {
             int t = reverse ? steps - 1 - i : i;
-            var next = step.Step(state, stepInputs[t]);
+            var next = plannedStep?.Step(state, stepInputs[t]) ?? step.Step(state, stepInputs[t]);
             if (next.Count != state.Count)
                 throw new InvalidOperationException($"Scan: the {cell.Name} cell returned {next.Count} state tensors, expected {state.Count}.");
             Tensor<T>? outputMask = null;
@@ -84,6 +89,21 @@ public static class Recurrence
             state = next;
         }
         return new ScanResult<T>(Tensor.Stack(outputs, 0), state, states);
+    }
+
+    /// <summary>
+    /// The unroll as one planned op under one Grad level (see <see cref="PlannedUnroll"/>), or null. With lengths, the op
+    /// keeps the state at padded steps itself, and the outputs there are zeroed by one Where over all steps.
+    /// </summary>
+    private static ScanResult<T>? PlanTraining<T>(Cell<T> cell, Params<T> parameters, RecurrentState<T> initialState, Tensor<T>[] stepInputs,
+        int[]? lengths, bool reverse) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int steps = stepInputs.Length;
+        if (lengths is null || AllValid(lengths, steps - 1)) return PlannedUnroll.TryScan(cell, parameters, initialState, stepInputs, reverse);
+        var masks = new Tensor<T>?[steps];
+        for (int t = 0; t < steps; t++) masks[t] = AllValid(lengths, t) ? null : StepMask<T>(lengths, t);
+        if (PlannedUnroll.TryScan(cell, parameters, initialState, stepInputs, reverse, new UnrollMasks<T>(masks)) is not { } planned) return null;
+        return planned with { Outputs = Tensor.Where(ValidSteps<T>(lengths, steps), planned.Outputs, Tensor.Scalar(T.Zero)) };
     }
 
     /// <summary>
@@ -173,14 +193,18 @@ public static class Recurrence
     /// pass multiplies the zero cotangents those rows get by the cell's local derivatives at them, and 0·NaN = NaN:
     /// one non-finite padding value used to make every weight's gradient NaN.
     /// </summary>
-    private static Tensor<T> WithoutPadding<T>(Tensor<T> inputs, int[] lengths) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Tensor<T> WithoutPadding<T>(Tensor<T> inputs, int[] lengths) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Tensor.Where(ValidSteps<T>(lengths, inputs.Shape[0]), inputs, Tensor.Scalar(T.Zero));
+
+    // [time, batch, 1]: 1 where step t is inside sequence b, 0 where it is padding.
+    private static Tensor<T> ValidSteps<T>(int[] lengths, int steps) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int steps = inputs.Shape[0], batch = inputs.Shape[1];
+        int batch = lengths.Length;
         var valid = new T[steps * batch];
         for (int t = 0; t < steps; t++)
             for (int b = 0; b < batch; b++)
                 valid[t * batch + b] = t < lengths[b] ? T.One : T.Zero;
-        return Tensor.Where(Tensor.FromArray(valid, steps, batch, 1), inputs, Tensor.Scalar(T.Zero));
+        return Tensor.FromArray(valid, steps, batch, 1);
     }
 
     // [batch, 1]: 1 where step t is inside the sequence, 0 where it is padding. A constant: masks carry no gradient.

@@ -9,7 +9,9 @@ namespace Autograd.Rnn.Tests.Plans;
 /// Training with plans: under one Grad level, Scan runs the unroll as one planned op. Its values are the eager bits (the
 /// forward plan runs the same kernels on the same elements); its gradients sum the same terms in another order (the
 /// parameters' per-step cotangents are added step by step, not accumulated inside one GEMM), so they agree with the
-/// eager ones to a bound: 1e-12 of each gradient's largest magnitude in double, 1e-4 in float.
+/// eager ones to a bound: 1e-12 of each gradient's largest magnitude in double, 1e-4 in float. The same holds with
+/// lengths (the unroll masks padded steps between replays) and with an afterStep hook (each step is one planned op and
+/// the hook runs eagerly between them).
 /// </summary>
 [Trait(EagerRun.Trait, EagerRun.NeedsPlans)]
 public class PlannedTrainingProperties
@@ -35,7 +37,10 @@ public class PlannedTrainingProperties
                 .Add("u_h", Tensor.RandomNormal<T>([hidden, hidden], seed + 4, 0, 0.3))),
     };
 
-    public sealed record Case(string Cell, int Batch, int Steps, int Input, int Hidden, bool Reverse, ulong Seed)
+    /// <param name="Lengths">Sequence lengths (one per batch element, 1..steps), or null for full sequences.</param>
+    /// <param name="Hook">Whether an afterStep hook scales the state and adds a traced per-step perturbation to h_t.</param>
+    public sealed record Case(string Cell, int Batch, int Steps, int Input, int Hidden, bool Reverse, ulong Seed,
+        int[]? Lengths = null, bool Hook = false)
     {
         public static readonly Gen<Case> Generator =
             from cell in Gen.Elements(CellNames)
@@ -46,6 +51,22 @@ public class PlannedTrainingProperties
             from reverse in Gen.Elements(false, true)
             from seed in Gen.Choose(0, 10_000)
             select new Case(cell, batch, steps, input, hidden, reverse, (ulong)seed);
+
+        /// <summary>Random lengths, at least one of them shorter than the sequence when it has more than one step.</summary>
+        public static readonly Gen<Case> WithLengths =
+            from c in Generator
+            from lengths in Gen.ArrayOf(Gen.Choose(1, c.Steps), c.Batch)
+            from shortest in Gen.Choose(0, c.Batch - 1)
+            select c with { Lengths = lengths.Select((l, b) => b == shortest ? Math.Min(l, Math.Max(1, c.Steps - 1)) : l).ToArray() };
+
+        /// <summary>A hook, with lengths half of the time.</summary>
+        public static readonly Gen<Case> WithHook =
+            from c in Gen.OneOf(Generator, WithLengths)
+            select c with { Hook = true };
+
+        public override string ToString() =>
+            $"{Cell}, batch {Batch}, steps {Steps}, input {Input}, hidden {Hidden}, reverse {Reverse}, seed {Seed}, "
+            + $"lengths {(Lengths is null ? "none" : "[" + string.Join(",", Lengths) + "]")}, hook {Hook}";
     }
 
     /// <summary>
@@ -59,16 +80,24 @@ public class PlannedTrainingProperties
             .Add("x", Tensor.RandomNormal<T>([c.Steps, c.Batch, c.Input], c.Seed + 10));
         for (int p = 0; p < cell.StateParts; p++)
             all = all.Add($"state{p}", Tensor.RandomNormal<T>([c.Batch, c.Hidden], c.Seed + 20 + (ulong)p, 0, 0.5));
+        if (c.Hook) all = all.Add("perturbation", Tensor.RandomNormal<T>([c.Steps, c.Batch, c.Hidden], c.Seed + 40, 0, 0.1));
         var weights = Tensor.RandomNormal<T>([c.Steps, c.Batch, c.Hidden], c.Seed + 30);
         bool planned = false;
         var result = Grad.ValueAndGrad(q =>
         {
             var parameters = Params<T>.Empty;
             foreach (var name in q.Names)
-                if (name != "x" && !name.StartsWith("state", StringComparison.Ordinal)) parameters = parameters.Add(name, q[name]);
+                if (name is not ("x" or "perturbation") && !name.StartsWith("state", StringComparison.Ordinal)) parameters = parameters.Add(name, q[name]);
             var initial = RecurrentState<T>.Of(Enumerable.Range(0, cell.StateParts).Select(p => q[$"state{p}"]).ToArray());
-            var run = Recurrence.Scan(cell, parameters, initial, q["x"], reverse: c.Reverse);
-            planned = IsPlanned(run);
+            Func<int, RecurrentState<T>, RecurrentState<T>>? hook = null;
+            if (c.Hook)
+            {
+                var perturbation = Tensor.Unstack(q["perturbation"], 0);
+                var decay = T.CreateTruncating(0.9);
+                hook = (t, s) => RecurrentState<T>.Of([s.Hidden * decay + perturbation[t], .. s.Skip(1).Select(part => part * decay)]);
+            }
+            var run = Recurrence.Scan(cell, parameters, initial, q["x"], c.Lengths, c.Reverse, hook);
+            planned = c.Hook ? PlannedSteps(run.Outputs) == c.Steps : IsPlanned(run);
             var loss = (run.Outputs * weights).Sum() + run.StepStates[c.Steps / 2].Hidden.Sum();
             foreach (var part in run.FinalState) loss = loss + (part * part).Sum();
             return loss;
@@ -86,6 +115,25 @@ public class PlannedTrainingProperties
             node = node.Inputs.Length > 0 ? node.Inputs[0]?.Node : null;
         }
         return false;
+    }
+
+    /// <summary>How many planned step ops (one per step under a hook) the graph of <paramref name="root"/> holds.</summary>
+    internal static int PlannedSteps<T>(Tensor<T> root) where T : unmanaged, IFloatingPointIeee754<T> => OpCount(root, "Scan step (planned)");
+
+    /// <summary>How many nodes named <paramref name="operation"/> the graph of <paramref name="root"/> holds.</summary>
+    internal static int OpCount<T>(Tensor<T> root, string operation) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<Tensor<T>>([root]);
+        int count = 0;
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop().Node;
+            if (node is null || !seen.Add(node)) continue;
+            if (node.Operation == operation) count++;
+            foreach (var input in node.Inputs) if (input is not null) stack.Push(input);
+        }
+        return count;
     }
 
     private static Property Agrees<T>(Case c, double bound) where T : unmanaged, IFloatingPointIeee754<T>
@@ -123,7 +171,23 @@ public class PlannedTrainingProperties
         Prop.ForAll(Case.Generator.ToArbitrary(), c => Agrees<float>(c, 1e-4)).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
 
     [Fact]
-    public void Scan_is_planned_under_one_grad_level_and_eager_with_lengths_hooks_enclosing_levels_or_eager_scopes()
+    public void Planned_training_with_lengths_gives_the_eager_loss_and_gradients_in_double() =>
+        Prop.ForAll(Case.WithLengths.ToArbitrary(), c => Agrees<double>(c, 1e-12)).Check(Config.QuickThrowOnFailure.WithMaxTest(60));
+
+    [Fact]
+    public void Planned_training_with_lengths_gives_the_eager_loss_and_gradients_in_float() =>
+        Prop.ForAll(Case.WithLengths.ToArbitrary(), c => Agrees<float>(c, 1e-4)).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
+
+    [Fact]
+    public void Planned_training_with_a_hook_gives_the_eager_loss_and_gradients_in_double() =>
+        Prop.ForAll(Case.WithHook.ToArbitrary(), c => Agrees<double>(c, 1e-12)).Check(Config.QuickThrowOnFailure.WithMaxTest(60));
+
+    [Fact]
+    public void Planned_training_with_a_hook_gives_the_eager_loss_and_gradients_in_float() =>
+        Prop.ForAll(Case.WithHook.ToArbitrary(), c => Agrees<float>(c, 1e-4)).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
+
+    [Fact]
+    public void Scan_is_planned_under_one_grad_level_and_eager_under_enclosing_levels_or_eager_scopes()
     {
         var cell = Cells.Lstm<double>();
         var parameters = cell.Initialize(3, 4, 1);
@@ -143,8 +207,18 @@ public class PlannedTrainingProperties
 
         Assert.True(Planned(p => Recurrence.Scan(cell, p, state, inputs)));
         Assert.True(Planned(p => Recurrence.Scan(cell, p, state, inputs, reverse: true)));
-        Assert.False(Planned(p => Recurrence.Scan(cell, p, state, inputs, lengths: [5, 3])));
+        Assert.True(Planned(p => Recurrence.Scan(cell, p, state, inputs, lengths: [5, 3])));
+        Assert.True(Planned(p => Recurrence.Scan(cell, p, state, inputs, lengths: [2, 4], reverse: true)));
+        // With a hook every step is its own planned op, not the one unroll op.
         Assert.False(Planned(p => Recurrence.Scan(cell, p, state, inputs, afterStep: (_, s) => s)));
+        int plannedSteps = 0;
+        Grad.Gradient(p =>
+        {
+            var run = Recurrence.Scan(cell, p, state, inputs, lengths: [5, 3], afterStep: (_, s) => s);
+            plannedSteps = PlannedSteps(run.Outputs);
+            return run.Outputs.Sum();
+        }, parameters);
+        Assert.Equal(5, plannedSteps);
         using (Compile.Eagerly()) Assert.False(Planned(p => Recurrence.Scan(cell, p, state, inputs)));
 
         // An enclosing level (here: the scale of the inputs is differentiated too) keeps the unroll eager, so gradients of
