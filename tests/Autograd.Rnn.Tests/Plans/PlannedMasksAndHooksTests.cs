@@ -1,3 +1,4 @@
+using Autograd.Rnn.TestSupport;
 using System.Numerics;
 using FsCheck;
 using FsCheck.Fluent;
@@ -11,6 +12,7 @@ namespace Autograd.Rnn.Tests.Plans;
 /// double, 1e-4 in float). That the plans really ran is seen from the graph's op names, and from how often the cell's
 /// own function is called: once per recording, where eager execution calls it on every step.
 /// </summary>
+[Trait(EagerRun.Trait, EagerRun.NeedsPlans)]
 public class PlannedMasksAndHooksTests
 {
     /// <summary>A tanh RNN cell as a user function that counts its calls.</summary>
