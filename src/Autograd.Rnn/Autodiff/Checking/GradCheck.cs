@@ -7,8 +7,9 @@ namespace Autograd.Rnn;
 /// large ones along random directions (directional derivative against ⟨gradient, direction⟩). A function with more
 /// than one output element is checked through ⟨f(x), r⟩ for a fixed random cotangent r, which tests its full VJP.
 /// Use <c>double</c> for meaningful tolerances; <see cref="GradCheckOptions.ForSingle"/> exists for float32 functions.
+/// Forward mode is checked the same way by <see cref="JvpCheck{T}(Func{Params{T}, Tensor{T}}, Params{T}, GradCheckOptions?)"/>.
 /// </summary>
-public static class GradCheck
+public static partial class GradCheck
 {
     /// <summary>Checks the gradient of <paramref name="function"/> with respect to every parameter.</summary>
     public static GradCheckResult Run<T>(Func<Params<T>, Tensor<T>> function, Params<T> parameters, GradCheckOptions? options = null)
