@@ -104,7 +104,7 @@ public static partial class Grad
                     parameterName);
             if (direction[name].Shape != tensor.Shape)
                 throw new ArgumentException(
-                    $"{operation}: '{name}' in the {parameterName} has shape {direction[name].Shape}; the parameter has shape {tensor.Shape}.", parameterName);
+                    $"{operation}: the {parameterName} tensor '{name}' has shape {direction[name].Shape}; the parameter has shape {tensor.Shape}.", parameterName);
         }
         if (direction.Count != parameters.Count)
             throw new ArgumentException(
