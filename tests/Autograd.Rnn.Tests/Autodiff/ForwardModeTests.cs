@@ -161,6 +161,32 @@ public class ForwardModeTests
         Assert.True(result.Checked >= 8 * 5 * 2 * 3);
     }
 
+    [Fact]
+    public void A_compiled_function_runs_eagerly_on_duals_and_keeps_its_plan_for_constants()
+    {
+        var compiled = Compile.Function<double>(x => Tensor.Tanh(x * 2.0) * x);
+        var planned = compiled(X0);                                  // recorded on a constant input
+        var result = Grad.Jvp(compiled, X0, V);
+        var eager = Grad.Jvp(x => Tensor.Tanh(x * 2.0) * x, X0, V);
+        Assert.Equal(eager.Tangent.ToArray(), result.Tangent.ToArray());
+        Assert.Equal(planned.ToArray(), result.Output.ToArray());
+        // A closure over a dual: the plan recorded inside the Jvp cannot replay it, so the tangent still flows.
+        var closing = Grad.Jvp(s => Compile.Function<double>(x => x * s)(X0).Sum(), Tensor.Scalar(2.0), Tensor.Scalar(1.0));
+        Assert.Equal(X0.Sum().Item, closing.Tangent.Item, 1e-14);
+    }
+
+    [Fact]
+    public void Forward_mode_works_under_anomaly_detection()
+    {
+        using (Anomaly.Detect())
+        {
+            var result = Grad.Jvp(Vector, X0, V);
+            Assert.True(result.Tangent.AllClose(Grad.Jvp(Vector, X0, V).Tangent));
+            var bad = Assert.Throws<AnomalyException>(() => Grad.Jvp(x => Tensor.Log(x - 5.0), X0, V));
+            Assert.Contains("Log", bad.Message);
+        }
+    }
+
     // ---- Jacobian in forward mode ----
 
     [Fact]
