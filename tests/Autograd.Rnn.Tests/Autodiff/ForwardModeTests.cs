@@ -212,6 +212,18 @@ public class ForwardModeTests
     }
 
     [Fact]
+    public void Forward_Jacobian_refuses_a_result_too_large_after_one_column_and_names_a_null_result()
+    {
+        int calls = 0;
+        var error = Assert.Throws<ArgumentException>(() => Grad.Jacobian(y => { calls++; return y * 2.0; }, Tensor.Zeros<double>(50_000), JacobianMode.Forward));
+        Assert.Equal(1, calls);
+        Assert.Contains("Grad.Jacobian: the Jacobian [50000,50000]", error.Message);
+        var nullResult = Assert.Throws<ArgumentException>(() => Grad.Jacobian(_ => null!, X0, JacobianMode.Forward));
+        Assert.Contains("Grad.Jacobian", nullResult.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Grad.Jacobian(Vector, X0, (JacobianMode)7));
+    }
+
+    [Fact]
     public void Forward_Jacobian_is_differentiable_by_an_enclosing_Grad()
     {
         // Σ of the Jacobian of x ↦ x² (diag 2x) is Σ 2x: its gradient is 2 everywhere.

@@ -104,6 +104,8 @@ public static partial class Grad
             oneHot[j] = T.One;
             var result = Jvp(x => function(x) ?? throw new ArgumentException($"{operation}: the function returned null.", nameof(function)),
                 input, new Tensor<T>(new NdArray<T>(oneHot, input.Shape)));
+            // The size check comes after the first column, not after all n of them.
+            if (j == 0) _ = JacobianShape(result.Output.Shape, input.Shape, operation);
             outputShape = result.Output.Shape;
             columns[j] = result.Tangent;
         }
