@@ -11,7 +11,10 @@ namespace Autograd.Rnn.Tests.Gradients;
 /// step 1e-6, 3 tangents per case);</item>
 /// <item>forward and reverse mode are each other's transpose: ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ for random u and v, within
 /// 1e-12 + 1e-10·S, where S is the larger of Σ|uᵢ·(Jv)ᵢ| and Σ|(Jᵀu)ⱼ·vⱼ| — rounding of two exact expressions, so far
-/// tighter than any finite difference.</item>
+/// tighter than any finite difference;</item>
+/// <item>forward over reverse equals reverse over reverse: the JVP of the gradient of ⟨u, f⟩ along v equals
+/// <c>Grad.Hvp</c> of it, elementwise within 1e-10 + 1e-8·max|H·v| — the JVP rules run on the VJP rules' ops, with
+/// duals one level under the reverse level.</item>
 /// </list>
 /// </summary>
 public class JvpProperties
@@ -44,6 +47,36 @@ public class JvpProperties
             var gap = TransposeGap(spec, opCase, seed);
             return gap.Agrees.Label($"{spec.Name} at {opCase}, seed {seed}: ⟨u, Jv⟩ = {gap.Forward:G17}, ⟨Jᵀu, v⟩ = {gap.Reverse:G17}");
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(CasesPerOp));
+    }
+
+    [Theory]
+    [MemberData(nameof(SpecNames))]
+    public void Forward_over_reverse_Hvp_equals_reverse_over_reverse(string name)
+    {
+        var spec = OpRegistry.Named(name);
+        Prop.ForAll(Gen.Zip(spec.Cases, Generators.Seed).ToArbitrary(), c =>
+        {
+            var (opCase, seed) = c;
+            var (forward, reverse, agrees) = HvpPair(spec, opCase, seed);
+            return agrees.Label($"{spec.Name} at {opCase}, seed {seed}: forward over reverse {forward}, reverse over reverse {reverse}");
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(CasesPerOp));
+    }
+
+    /// <summary>H·v of ⟨u, f⟩ both ways, flattened over the inputs in order, and whether they agree.</summary>
+    public static (Tensor<double> Forward, Tensor<double> Reverse, bool Agrees) HvpPair(OpSpec spec, OpCase opCase, ulong seed)
+    {
+        var function = Function(spec, opCase);
+        var inputs = Inputs(spec, opCase, seed);
+        ulong next = seed ^ 0x5A5A5A5AUL;
+        var v = inputs.Map(t => Tensor.RandomNormal<double>(t.Shape.ToArray(), next++));
+        var u = Tensor.RandomNormal<double>(function(inputs).Shape.ToArray(), next++);
+        Tensor<double> Projected(Params<double> p) => Tensor.Sum(function(p) * u);
+        Tensor<double> Flat(Params<double> p) => Tensor.Concat(p.Names.Select(n => p[n].Reshape(-1)).ToArray(), 0);
+
+        var reverse = Flat(Grad.Hvp(Projected, inputs, v).HessianVector);
+        var forward = Grad.Jvp(p => Flat(Grad.Gradient(Projected, p)), inputs, v).Tangent;
+        double scale = reverse.ToArray().Select(Math.Abs).DefaultIfEmpty(0).Max();
+        return (forward, reverse, forward.AllClose(reverse, 0, 1e-10 + 1e-8 * scale));
     }
 
     /// <summary>Checks one case's JVP against finite differences: each input is a parameter named x0, x1, …</summary>
