@@ -14,6 +14,7 @@ module Transforms =
     let jacobian f (x: Tensor<_>) = Grad.Jacobian(x, Func<_, _> f)
     let hessian f (x: Tensor<_>) = Grad.Hessian(x, Func<_, _> f)
     let hvp f (x: Tensor<_>) v = Grad.Hvp(x, v, Func<_, _> f)
+    let jvp f (x: Tensor<_>) v = Grad.Jvp(x, v, Func<_, _> f)
 
 open Transforms
 
@@ -54,6 +55,13 @@ type ``Curried transforms`` () =
         close (expectedHessian.MatMul(v.Reshape(3, 1)).Reshape 3) r.HessianVector
 
     [<Fact>]
+    member _.``jvp gives the output and J·v, and jvp of grad is the same H·v as hvp`` () =
+        let r = jvp tanh x v
+        close (tanh x) r.Output
+        close ((1.0 - tanh x * tanh x) * v) r.Tangent
+        close (hvp f x v).HessianVector (jvp (grad f) x v).Tangent
+
+    [<Fact>]
     member _.``The same functions serve float32 without annotations`` () =
         let x32 = Tensor.FromArray [| 0.5f; 2.0f |]
         let g = x32 |> grad (fun x -> (x * x).Sum())
@@ -83,6 +91,19 @@ type ``Point-first methods`` () =
         let r = Grad.Hvp(p, d, fun p -> (p.["w"] * p.["w"] * p.["b"]).Sum())
         close (Tensor.FromArray [| -0.5; 5.0 |]) r.HessianVector.["w"]
         Assert.Equal(13.0, r.HessianVector.["b"].Item)
+
+    [<Fact>]
+    member _.``Grad.Jvp infers the lambda's type with the point first, for a tensor and for Params`` () =
+        let r = Grad.Jvp(x, v, fun x -> (x * x).Sum())
+        Assert.Equal(2.0 * (x * v).Sum().Item, r.Tangent.Item, 12)
+        // f = w²·b: J·v = 2w·b·v_w + w²·v_b.
+        let p = Params.Create [ "w", Tensor.FromArray [| 1.0; 2.0 |]; "b", Tensor.Scalar 1.5 ]
+        let d = Params.Create [ "w", Tensor.FromArray [| 0.5; 3.0 |]; "b", Tensor.Scalar -1.0 ]
+        let s = Grad.Jvp(p, d, fun p -> p.["w"] * p.["w"] * p.["b"])
+        close (Tensor.FromArray [| 0.5; 14.0 |]) s.Tangent
+        close (Tensor.FromArray [| 1.5; 6.0 |]) s.Output
+        Assert.True(GradCheck.JvpCheck(p, fun p -> tanh (p.["w"] * p.["b"])).Passed)
+        close (Grad.Jacobian(x, (fun x -> tanh x), JacobianMode.Reverse)) (Grad.Jacobian(x, (fun x -> tanh x), JacobianMode.Forward))
 
     [<Fact>]
     member _.``ValueAndGradWithAux returns an F# record or anonymous record as the aux, untraced`` () =

@@ -20,10 +20,10 @@ public static partial class Grad
     /// <summary>How many levels (Grad calls and plan recordings) are running on this thread.</summary>
     internal static int Running => running;
 
-    internal static Level NewLevel(bool planning = false)
+    internal static Level NewLevel(bool planning = false, bool forward = false)
     {
         running++;
-        return new Level(Interlocked.Increment(ref lastTag), running, planning);
+        return new Level(Interlocked.Increment(ref lastTag), running, planning, forward);
     }
 
     internal static void End(Level level)

@@ -1,7 +1,9 @@
 namespace Autograd.Rnn;
 
 /// <summary>
-/// One differentiation level: the lifetime of one <see cref="Grad"/> call. Its id orders levels (a nested call's id is
+/// One differentiation level: the lifetime of one <see cref="Grad"/> call. A reverse level records a graph that one
+/// sweep reads backwards; a forward level (<see cref="IsForward"/>, from <see cref="Grad.Jvp{T}(Func{Tensor{T}, Tensor{T}}, Tensor{T}, Tensor{T})"/>)
+/// records no graph: each of its tensors carries its tangent, computed as the op runs. Its id orders levels (a nested call's id is
 /// always later than its enclosing call's). A level ends when its call returns; no sweep will ever read its nodes
 /// again, so a tensor still traced at an ended level — one that escaped its call through a closure, like an inner
 /// forward value reused by the outer function or a recurrent state carried to the next training step — behaves as its
@@ -9,7 +11,7 @@ namespace Autograd.Rnn;
 /// levels under it (the outer sweep finds a node of another level and returns zeros) and every later op re-records
 /// itself once per ended level (the cost of a carried state grew with each step).
 /// </summary>
-internal sealed class Level(long id, int depth, bool planning = false)
+internal sealed class Level(long id, int depth, bool planning = false, bool forward = false)
 {
     private volatile bool ended;
     private volatile string? unplannable;
@@ -32,6 +34,12 @@ internal sealed class Level(long id, int depth, bool planning = false)
     /// tensor traced by another live level), or null while it can. The first reason is kept.
     /// </summary>
     public string? Unplannable => unplannable;
+
+    /// <summary>
+    /// Whether this level serves a forward-mode call (<see cref="Grad.Jvp{T}(Func{Tensor{T}, Tensor{T}}, Tensor{T}, Tensor{T})"/>):
+    /// its nodes hold a tangent (<see cref="Node{T}.Tangent"/>) instead of inputs and a VJP, and no sweep ever runs over it.
+    /// </summary>
+    public bool IsForward { get; } = forward;
 
     public void MarkUnplannable(string reason) => unplannable ??= reason;
 

@@ -20,13 +20,15 @@ internal delegate (Tensor<T> Left, Tensor<T> Right)? RowContractionRule<T>(Tenso
 /// <summary>
 /// One immutable vertex of a computation graph at one differentiation level (<see cref="Level"/>).
 /// A leaf has no inputs; an op node lists the inputs that were traced at the same level (null for inputs that
-/// are constants at this level) and the rule that sends cotangents to them.
+/// are constants at this level) and the rule that sends cotangents to them. At a forward level a node is a dual
+/// number's perturbation instead: no inputs, no rule, only its tangent.
 /// </summary>
 internal sealed class Node<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     internal Node(Level level, string operation, Tensor<T>?[] inputs, VjpRule<T>? vjp, NarrowSlice? slice = null,
-        RowContractionRule<T>? rowContraction = null, PlanStep<T>? step = null)
+        RowContractionRule<T>? rowContraction = null, PlanStep<T>? step = null, Tensor<T>? tangent = null)
     {
+        Tangent = tangent;
         Step = step;
         Slice = slice;
         RowContraction = rowContraction;
@@ -63,6 +65,13 @@ internal sealed class Node<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>When set: the factors of inputs whose cotangent is a row contraction (see <see cref="RowContractionRule{T}"/>).</summary>
     public RowContractionRule<T>? RowContraction { get; }
+
+    /// <summary>
+    /// At a forward level (<see cref="Level.IsForward"/>): the tangent of the tensor this node belongs to — its directional
+    /// derivative, shaped like it, itself possibly traced at outer levels (so it can be differentiated again);
+    /// otherwise null.
+    /// </summary>
+    public Tensor<T>? Tangent { get; }
 
     /// <summary>At a planning level (<see cref="Level.IsPlanning"/>): how a plan replays this op; otherwise null.</summary>
     public PlanStep<T>? Step { get; }

@@ -77,6 +77,10 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
 
     internal static Tensor<T> Leaf(Tensor<T> primal, Level level) => new(primal, new Node<T>(level, "leaf", [], null));
 
+    /// <summary>A dual number at forward level <paramref name="level"/>: <paramref name="primal"/> perturbed along <paramref name="tangent"/> (same shape).</summary>
+    internal static Tensor<T> Dual(Tensor<T> primal, Level level, string operation, Tensor<T> tangent) =>
+        new(primal, new Node<T>(level, operation, [], null, tangent: tangent));
+
     internal static Tensor<T> Record(Tensor<T> primalResult, Level level, string operation, Tensor<T>?[] inputs, VjpRule<T> vjp,
         NarrowSlice? slice = null, RowContractionRule<T>? rowContraction = null, PlanStep<T>? step = null) =>
         new(primalResult, new Node<T>(level, operation, inputs, vjp, slice, rowContraction, step));

@@ -7,6 +7,9 @@ namespace Autograd.Rnn;
 /// An op's result is traced at the innermost level among its inputs:
 /// the op runs again one level down (on the inputs' primals, which may be traced at outer levels), and a node
 /// at this level remembers which inputs to send cotangents to. On constants it runs the kernel and records nothing.
+/// At a forward level nothing is remembered: the op's JVP rule maps the tangents of the inputs traced there to the
+/// result's tangent at once (one term per such input, summed), from the same primals one level down, so the tangent
+/// is itself traced at the outer levels and differentiable there, exactly like a VJP's cotangent.
 /// </summary>
 internal static class Trace
 {
@@ -16,8 +19,9 @@ internal static class Trace
         Tensor<T> x,
         ElementwiseUnary<T> form,
         Func<Tensor<T>, Tensor<T>> self,
-        Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> vjp)
-        where T : unmanaged, IFloatingPointIeee754<T> => Unary(operation, x, null, self, vjp, form: form);
+        Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> vjp,
+        Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> jvp)
+        where T : unmanaged, IFloatingPointIeee754<T> => Unary(operation, x, null, self, vjp, jvp, form: form);
 
     public static Tensor<T> Unary<T>(
         string operation,
@@ -25,6 +29,7 @@ internal static class Trace
         Func<NdArray<T>, NdArray<T>>? kernel,
         Func<Tensor<T>, Tensor<T>> self,
         Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> vjp,
+        Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> jvp,
         NarrowSlice? slice = null,
         PlanForm<T>? form = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -39,6 +44,8 @@ internal static class Trace
         Tensor<T> y;
         if (!Anomaly.Active) y = self(xPrimal);
         else using (Anomaly.Suppress()) y = self(xPrimal);
+        if (x.Node.Level.IsForward)
+            return Checked(Tensor<T>.Dual(y, x.Node.Level, operation, Fit(jvp(xPrimal, y, x.Node.Tangent!), y, operation)), [x]);
         var step = x.Node.Level.IsPlanning
             ? PlanStep<T>.Capture(x.Node.Level, operation,
                 kernel is null ? values => ((ElementwiseUnary<T>)form!).Apply(values[0]) : values => kernel(values[0]), form, [x])
@@ -53,8 +60,9 @@ internal static class Trace
         Tensor<T> b,
         ElementwiseBinary<T> form,
         Func<Tensor<T>, Tensor<T>, Tensor<T>> self,
-        BinaryVjp<T> vjp)
-        where T : unmanaged, IFloatingPointIeee754<T> => Binary(operation, a, b, null, self, vjp, form: form);
+        BinaryVjp<T> vjp,
+        BinaryJvp<T> jvp)
+        where T : unmanaged, IFloatingPointIeee754<T> => Binary(operation, a, b, null, self, vjp, jvp, form: form);
 
     public static Tensor<T> Binary<T>(
         string operation,
@@ -63,6 +71,7 @@ internal static class Trace
         Func<NdArray<T>, NdArray<T>, NdArray<T>>? kernel,
         Func<Tensor<T>, Tensor<T>, Tensor<T>> self,
         BinaryVjp<T> vjp,
+        BinaryJvp<T> jvp,
         BinaryRowContraction<T>? rowContraction = null,
         PlanForm<T>? form = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -81,6 +90,17 @@ internal static class Trace
         Tensor<T> y;
         if (!Anomaly.Active) y = self(aPrimal, bPrimal);
         else using (Anomaly.Suppress()) y = self(aPrimal, bPrimal);
+        if (level.IsForward)
+        {
+            // x·x passes the same dual twice: both terms count.
+            var tangent = a.Tag == tag ? jvp(aPrimal, bPrimal, y, a.Node!.Tangent!, 0) : null;
+            if (b.Tag == tag)
+            {
+                var term = jvp(aPrimal, bPrimal, y, b.Node!.Tangent!, 1);
+                tangent = tangent is null ? term : tangent + term;
+            }
+            return Checked(Tensor<T>.Dual(y, level, operation, Fit(tangent!, y, operation)), [a, b]);
+        }
         var step = level.IsPlanning
             ? PlanStep<T>.Capture(level, operation,
                 kernel is null ? values => ((ElementwiseBinary<T>)form!).Apply(values[0], values[1], operation) : values => kernel(values[0], values[1]),
@@ -96,6 +116,16 @@ internal static class Trace
     private static Tensor<T> Checked<T>(Tensor<T> result, ReadOnlySpan<Tensor<T>> inputs) where T : unmanaged, IFloatingPointIeee754<T> =>
         Anomaly.Active ? Anomaly.Check(result.Node!.Operation, result, result.Node.Level, inputs) : result;
 
+    // A JVP term of a broadcasting op may keep its input's smaller shape (Add's term for b [n] is b's tangent): the
+    // result's tangent has the result's shape.
+    private static Tensor<T> Fit<T>(Tensor<T> tangent, Tensor<T> y, string operation) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (tangent.Shape == y.Shape) return tangent;
+        if (!Broadcasting.CanBroadcastTo(tangent.Shape, y.Shape))
+            throw new InvalidOperationException($"{operation}: its JVP returned a tangent of shape {tangent.Shape} for a result of shape {y.Shape}.");
+        return BroadcastToOp.Apply(tangent, y.Shape);
+    }
+
     // Live levels on one thread are nested, so the latest of them is the innermost.
     private static Level? Innermost(Level? a, Level? b) => a is null ? b : b is null || a.Id >= b.Id ? a : b;
 
@@ -105,6 +135,7 @@ internal static class Trace
         Func<NdArray<T>[], NdArray<T>> kernel,
         Func<Tensor<T>[], Tensor<T>> self,
         NaryVjp<T> vjp,
+        NaryJvp<T> jvp,
         PlanForm<T>? form = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -129,6 +160,12 @@ internal static class Trace
         Tensor<T> y;
         if (!Anomaly.Active) y = self(primals);
         else using (Anomaly.Suppress()) y = self(primals);
+        if (level.IsForward)
+        {
+            var tangents = new Tensor<T>?[inputs.Length];
+            for (int i = 0; i < inputs.Length; i++) tangents[i] = traced[i]?.Node!.Tangent;
+            return Checked(Tensor<T>.Dual(y, level, operation, Fit(jvp(primals, y, tangents), y, operation)), inputs);
+        }
         var step = level.IsPlanning ? PlanStep<T>.Capture(level, operation, kernel, form, inputs) : null;
         return Checked(Tensor<T>.Record(y, level, operation, traced, (g, i) => vjp(primals, y, g, i), step: step), inputs);
     }
@@ -138,10 +175,24 @@ internal static class Trace
 internal delegate Tensor<T> BinaryVjp<T>(Tensor<T> a, Tensor<T> b, Tensor<T> y, Tensor<T> g, int inputIndex)
     where T : unmanaged, IFloatingPointIeee754<T>;
 
+/// <summary>
+/// The term of the result's tangent due to input <paramref name="inputIndex"/> (0 for a, 1 for b) moving along
+/// <paramref name="tangent"/>: ∂y/∂input · tangent, linear in the tangent, shaped like y or broadcasting to it.
+/// </summary>
+internal delegate Tensor<T> BinaryJvp<T>(Tensor<T> a, Tensor<T> b, Tensor<T> y, Tensor<T> tangent, int inputIndex)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
 /// <summary>The factors (L, R) with cotangent Lᵀ·R for input <paramref name="inputIndex"/>, or null when it has another form.</summary>
 internal delegate (Tensor<T> Left, Tensor<T> Right)? BinaryRowContraction<T>(Tensor<T> a, Tensor<T> b, Tensor<T> g, int inputIndex)
     where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>The cotangent of input <paramref name="inputIndex"/> given the output cotangent <paramref name="g"/>.</summary>
 internal delegate Tensor<T> NaryVjp<T>(Tensor<T>[] inputs, Tensor<T> y, Tensor<T> g, int inputIndex)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>
+/// The result's tangent given the inputs' tangents (null for an input that does not move at this level): Σᵢ ∂y/∂inputᵢ · tangentᵢ,
+/// taken in one go, since one op (Concat) builds it from all the tangents at once.
+/// </summary>
+internal delegate Tensor<T> NaryJvp<T>(Tensor<T>[] inputs, Tensor<T> y, Tensor<T>?[] tangents)
     where T : unmanaged, IFloatingPointIeee754<T>;

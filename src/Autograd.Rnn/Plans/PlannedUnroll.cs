@@ -14,7 +14,8 @@ namespace Autograd.Rnn;
 /// </summary>
 /// <remarks>
 /// Used only when the traced tensors among the parameters, the initial state and the step inputs are traced at one
-/// level, that level is the only one running on the thread, and the values under it are constants: this op's VJP runs
+/// reverse level (not a planning or forward-mode one), that level is the only one running on the thread, and the values
+/// under it are constants: this op's VJP runs
 /// kernels, so it is not differentiable again, and with any enclosing level (gradients of gradients, HVPs) Scan stays
 /// eager, where every op is recorded and nesting works as always. An afterStep hook runs between steps, so the unroll
 /// cannot be one op: each step is then one planned op (<see cref="PlannedStep{T}"/>). Otherwise (a step that cannot be
@@ -42,7 +43,8 @@ internal static class PlannedUnroll
             else if (input.Node.Level != level) return null;
             if (input.Primal!.IsTraced) return null;
         }
-        if (level is null || level.IsPlanning) return null;
+        // A forward level records no graph for a VJP to hang on: its tangents must be carried op by op, eagerly.
+        if (level is null || level.IsPlanning || level.IsForward) return null;
 
         var primals = Array.ConvertAll(inputs, input => input.PrimalAt(level.Id));
         var first = reverse ? steps - 1 : 0;

@@ -7,6 +7,7 @@ namespace Autograd.Rnn;
 /// large ones along random directions (directional derivative against ⟨gradient, direction⟩). A function with more
 /// than one output element is checked through ⟨f(x), r⟩ for a fixed random cotangent r, which tests its full VJP.
 /// Use <c>double</c> for meaningful tolerances; <see cref="GradCheckOptions.ForSingle"/> exists for float32 functions.
+/// Forward mode is checked the same way by <see cref="JvpCheck{T}(Func{Params{T}, Tensor{T}}, Params{T}, GradCheckOptions?)"/>.
 /// </summary>
 public static partial class GradCheck
 {

@@ -3,10 +3,11 @@ using System.Globalization;
 namespace Autograd.Rnn;
 
 /// <summary>One compared quantity: a gradient entry, or a directional derivative along a random direction.</summary>
-/// <param name="Parameter">The parameter's name (<c>"input"</c> for a single-tensor check).</param>
-/// <param name="Index">The entry's index (one per dimension), or empty for a directional derivative.</param>
+/// <param name="Parameter">The parameter's name (<c>"input"</c> for a single-tensor check); <c>"output"</c> for a JVP check.</param>
+/// <param name="Index">The entry's index (one per dimension), or empty for a directional derivative of a gradient check;
+/// for a JVP check, the index of the output element.</param>
 /// <param name="Direction">For a directional derivative, which random direction (0-based); otherwise −1.</param>
-/// <param name="Analytic">What reverse mode computed.</param>
+/// <param name="Analytic">What reverse mode (forward mode, for a JVP check) computed.</param>
 /// <param name="Numeric">What central differences computed.</param>
 public sealed record GradCheckEntry(string Parameter, IReadOnlyList<int> Index, int Direction, double Analytic, double Numeric)
 {
@@ -16,9 +17,9 @@ public sealed record GradCheckEntry(string Parameter, IReadOnlyList<int> Index, 
     /// <summary>|analytic − numeric| / |numeric| (infinite when numeric is 0 and they differ).</summary>
     public double RelativeError => AbsoluteError == 0 ? 0 : AbsoluteError / Math.Abs(Numeric);
 
-    /// <summary>Where the entry is, e.g. <c>w[1,2]</c> or <c>w along direction 3</c>.</summary>
+    /// <summary>Where the entry is, e.g. <c>w[1,2]</c>, <c>w along random direction 3</c> or <c>output[0,1] along random direction 3</c>.</summary>
     public string Location => Direction >= 0
-        ? $"{Parameter} along random direction {Direction}"
+        ? (Index.Count == 0 ? Parameter : $"{Parameter}[{string.Join(",", Index)}]") + $" along random direction {Direction}"
         : $"{Parameter}[{string.Join(",", Index)}]";
 
     /// <inheritdoc/>

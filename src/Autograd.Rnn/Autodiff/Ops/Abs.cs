@@ -3,14 +3,15 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = |x|. VJP: g⊙sign(x), the sign a constant (0 at x = 0).</summary>
+/// <summary>y = |x|. VJP: g⊙sign(x), the sign a constant (0 at x = 0). JVP: t⊙sign(x).</summary>
 internal static class AbsOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Abs", x,
             ElementwiseUnary<T, AbsOperator<T>>.Instance,
             Apply,
-            static (x, _, g) => g * ConstantMasks.Sign(x));
+            static (x, _, g) => g * ConstantMasks.Sign(x),
+            static (x, _, t) => t * ConstantMasks.Sign(x));
 }
 
 public static partial class Tensor

@@ -3,14 +3,15 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>a + b with broadcasting. VJP: the cotangent, summed back to each input's shape.</summary>
+/// <summary>a + b with broadcasting. VJP: the cotangent, summed back to each input's shape. JVP: each input's tangent (broadcast).</summary>
 internal static class AddOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Binary("Add", a, b,
             ElementwiseBinary<T, AddOperator<T>>.Instance,
             Apply,
-            static (a, b, _, g, i) => Tensor.SumTo(g, i == 0 ? a.Shape : b.Shape));
+            static (a, b, _, g, i) => Tensor.SumTo(g, i == 0 ? a.Shape : b.Shape),
+            static (_, _, _, t, _) => t);
 }
 
 public static partial class Tensor

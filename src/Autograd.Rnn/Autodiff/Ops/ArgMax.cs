@@ -3,7 +3,8 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-// ArgMax and ArgMin return plain indices: they are not differentiable, and build no graph.
+// ArgMax and ArgMin return plain indices: they are not differentiable, build no graph and carry no tangent (an index is
+// piecewise constant in x, so forward mode has nothing to push through it).
 public static partial class Tensor
 {
     /// <summary>

@@ -7,7 +7,7 @@ namespace Autograd.Rnn;
 /// The batched matrix product op(a)·op(b) of 3-D tensors, one GEMM per batch entry, where op transposes the last two
 /// axes of a or of b without materialising the transpose. As for <see cref="MatMulOp"/>, the VJP of each form is written
 /// with the other forms: for C = A·B, dA = G·Bᵀ and dB = Aᵀ·G; for C = A·Bᵀ, dA = G·B and dB = Gᵀ·A; for C = Aᵀ·B,
-/// dA = B·Gᵀ and dB = A·G (each per batch entry).
+/// dA = B·Gᵀ and dB = A·G (each per batch entry). JVP: the product is bilinear, so op(Ṫa)·op(b) + op(a)·op(Ṫb).
 /// </summary>
 internal static class BatchMatMulOp
 {
@@ -17,7 +17,8 @@ internal static class BatchMatMulOp
         return Trace.Binary(name, a, b,
             (x, y) => Kernel(x, y, transposeA, transposeB, name),
             (x, y) => Apply(x, y, transposeA, transposeB),
-            (a, b, _, g, i) => MatMulOp.Adjoint(a, b, g, i, transposeA, transposeB, Apply));
+            (a, b, _, g, i) => MatMulOp.Adjoint(a, b, g, i, transposeA, transposeB, Apply),
+            (a, b, _, t, i) => i == 0 ? Apply(t, b, transposeA, transposeB) : Apply(a, t, transposeA, transposeB));
     }
 
     private static NdArray<T> Kernel<T>(NdArray<T> a, NdArray<T> b, bool transposeA, bool transposeB, string name)

@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Autograd.Rnn;
 
-/// <summary>Repeats x along broadcast axes to fill a shape. VJP: g summed back to x's shape.</summary>
+/// <summary>Repeats x along broadcast axes to fill a shape. VJP: g summed back to x's shape. JVP (linear): the tangent broadcast the same way.</summary>
 internal static class BroadcastToOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x, Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
@@ -11,7 +11,8 @@ internal static class BroadcastToOp
         return Trace.Unary("BroadcastTo", x,
             v => Elementwise.BroadcastTo(v, shape, "BroadcastTo"),
             v => Apply(v, shape),
-            static (x, _, g) => SumToOp.Apply(g, x.Shape));
+            static (x, _, g) => SumToOp.Apply(g, x.Shape),
+            (_, _, t) => Apply(t, shape));
     }
 }
 

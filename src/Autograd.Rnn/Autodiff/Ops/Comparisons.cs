@@ -4,8 +4,9 @@ using Autograd.Rnn.Kernels;
 namespace Autograd.Rnn;
 
 // Comparisons return 0/1 masks as constants: a step function has zero derivative almost everywhere, so they record no
-// graph node whatever their inputs' tracing (like the masks inside relu's and max's VJPs). Use them with Where,
-// Multiply or the masked losses.
+// graph node whatever their inputs' tracing (like the masks inside relu's and max's VJPs), and in forward mode their
+// tangent is zero: the result is a constant at every level, dual inputs included. Use them with Where, Multiply or the
+// masked losses.
 public static partial class Tensor
 {
     /// <summary>

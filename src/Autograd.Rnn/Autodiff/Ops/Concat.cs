@@ -5,7 +5,8 @@ namespace Autograd.Rnn;
 
 /// <summary>
 /// Joins tensors end to end along one axis; they agree on every other dimension. VJP of input i: the narrow of g
-/// at that input's offset and extent along the axis.
+/// at that input's offset and extent along the axis. JVP (linear): the inputs' tangents joined the same way, zeros for
+/// inputs that do not move.
 /// </summary>
 internal static class ConcatOp
 {
@@ -19,7 +20,16 @@ internal static class ConcatOp
             values => Kernel(values, axis),
             primals => Apply(primals, axis),
             (primals, _, g, i) => NarrowOp.Apply(g, axis, offsets[i], primals[i].Shape.Span[axis]),
+            (primals, _, tangents) => Apply(Moving(primals, tangents), axis),
             new IntoBuffer<T>(axis));
+    }
+
+    // Every input's tangent, zeros for the inputs that do not move at the forward level.
+    private static Tensor<T>[] Moving<T>(Tensor<T>[] primals, Tensor<T>?[] tangents) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var all = new Tensor<T>[primals.Length];
+        for (int i = 0; i < all.Length; i++) all[i] = tangents[i] ?? Tensor.ZerosLike(primals[i]);
+        return all;
     }
 
     /// <summary>The plan form: the same block copies, into the plan's buffer.</summary>

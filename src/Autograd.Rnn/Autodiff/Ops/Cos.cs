@@ -3,14 +3,15 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = cos x. VJP: −g⊙sin x.</summary>
+/// <summary>y = cos x. VJP: −g⊙sin x. JVP: −t⊙sin x.</summary>
 internal static class CosOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Cos", x,
             static v => Elementwise.Unary<T, CosOperator<T>>(v),
             Apply,
-            static (x, _, g) => -(g * SinOp.Apply(x)));
+            static (x, _, g) => -(g * SinOp.Apply(x)),
+            static (x, _, t) => -(t * SinOp.Apply(x)));
 }
 
 public static partial class Tensor

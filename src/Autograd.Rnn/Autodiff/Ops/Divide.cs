@@ -3,14 +3,16 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>a / b with broadcasting. VJP: g/b for a and −g⊙a/b² (= −g⊙y/b) for b, each summed back to its input's shape.</summary>
+/// <summary>a / b with broadcasting. VJP: g/b for a and −g⊙a/b² (= −g⊙y/b) for b, each summed back to its input's shape.
+/// JVP: ṫa/b − ṫb⊙y/b.</summary>
 internal static class DivideOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Binary("Divide", a, b,
             ElementwiseBinary<T, DivideOperator<T>>.Instance,
             Apply,
-            static (a, b, y, g, i) => i == 0 ? Tensor.SumTo(g / b, a.Shape) : Tensor.SumTo(-(g * y) / b, b.Shape));
+            static (a, b, y, g, i) => i == 0 ? Tensor.SumTo(g / b, a.Shape) : Tensor.SumTo(-(g * y) / b, b.Shape),
+            static (_, b, y, t, i) => i == 0 ? t / b : -(t * y) / b);
 }
 
 public static partial class Tensor

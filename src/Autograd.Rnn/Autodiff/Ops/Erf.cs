@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = erf x. VJP: g⊙(2/√π)·e^(−x²).</summary>
+/// <summary>y = erf x. VJP: g⊙(2/√π)·e^(−x²). JVP: t⊙(2/√π)·e^(−x²).</summary>
 internal static class ErfOp
 {
     private const double TwoOverSqrtPi = 1.1283791670955125738961589031;
@@ -12,7 +12,8 @@ internal static class ErfOp
         Trace.Unary("Erf", x,
             ElementwiseUnary<T, ErfOperator<T>>.Instance,
             Apply,
-            static (x, _, g) => g * (Tensor.Exp(-(x * x)) * T.CreateChecked(TwoOverSqrtPi)));
+            static (x, _, g) => g * (Tensor.Exp(-(x * x)) * T.CreateChecked(TwoOverSqrtPi)),
+            static (x, _, t) => t * (Tensor.Exp(-(x * x)) * T.CreateChecked(TwoOverSqrtPi)));
 }
 
 public static partial class Tensor

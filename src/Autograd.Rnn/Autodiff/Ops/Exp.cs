@@ -3,14 +3,15 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = eˣ. VJP: g⊙y.</summary>
+/// <summary>y = eˣ. VJP: g⊙y. JVP: t⊙y.</summary>
 internal static class ExpOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Exp", x,
             ElementwiseUnary<T, ExpOperator<T>>.Instance,
             Apply,
-            static (_, y, g) => g * y);
+            static (_, y, g) => g * y,
+            static (_, y, t) => t * y);
 }
 
 public static partial class Tensor

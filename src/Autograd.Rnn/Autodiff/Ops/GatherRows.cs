@@ -6,6 +6,7 @@ namespace Autograd.Rnn;
 /// <summary>
 /// Looks up rows of a table by index (an embedding lookup): table [V, ...] and indices of shape S -> [S..., ...].
 /// VJP: g's rows scatter-added into a zero table (<see cref="ScatterAddRowsOp"/>, its adjoint), so repeated indices accumulate.
+/// JVP (linear): the same rows of the table's tangent.
 /// </summary>
 internal static class GatherRowsOp
 {
@@ -17,7 +18,8 @@ internal static class GatherRowsOp
         Trace.Unary("GatherRows", table,
             v => Kernel(v, indices, indexShape),
             v => Apply(v, indices, indexShape),
-            (table, _, g) => ScatterAddRowsOp.Apply(g, indices, indexShape, table.Shape.Span[0]));
+            (table, _, g) => ScatterAddRowsOp.Apply(g, indices, indexShape, table.Shape.Span[0]),
+            (_, _, t) => Apply(t, indices, indexShape));
 
     /// <summary>A private copy of <paramref name="indices"/>, each checked to lie in [0, rows).</summary>
     public static int[] CheckIndices(int[] indices, int rows, string operation)

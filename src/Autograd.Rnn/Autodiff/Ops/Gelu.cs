@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Autograd.Rnn;
 
-// GELU is a composition of Erf (or Tanh), Multiply and Add: it needs no gradient rule of its own.
+// GELU is a composition of Erf (or Tanh), Multiply and Add: it needs no gradient or JVP rule of its own.
 public static partial class Tensor
 {
     /// <summary>

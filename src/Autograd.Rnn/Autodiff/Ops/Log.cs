@@ -3,14 +3,15 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = ln x. VJP: g / x.</summary>
+/// <summary>y = ln x. VJP: g / x. JVP: t / x.</summary>
 internal static class LogOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Log", x,
             ElementwiseUnary<T, LogOperator<T>>.Instance,
             Apply,
-            static (x, _, g) => g / x);
+            static (x, _, g) => g / x,
+            static (x, _, t) => t / x);
 }
 
 public static partial class Tensor

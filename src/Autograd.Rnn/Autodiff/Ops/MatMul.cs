@@ -9,6 +9,7 @@ namespace Autograd.Rnn;
 /// for C = A·B, dA = G·Bᵀ and dB = Aᵀ·G; for C = A·Bᵀ, dA = G·B and dB = Gᵀ·A; for C = Aᵀ·B, dA = B·Gᵀ and dB = A·G.
 /// The two right-hand gradients of the first forms (Aᵀ·G and Gᵀ·A) contract over rows, so the backward sweep may sum a
 /// weight's gradients from every time step as one product of stacked factors (see <see cref="RowContractionRule{T}"/>).
+/// JVP: the product is bilinear, so each input's term is the same form with that input replaced by its tangent.
 /// </summary>
 internal static class MatMulOp
 {
@@ -19,6 +20,7 @@ internal static class MatMulOp
             (x, y) => Kernel(x, y, transposeA, transposeB, name),
             (x, y) => Apply(x, y, transposeA, transposeB),
             (a, b, _, g, i) => Adjoint(a, b, g, i, transposeA, transposeB, Apply),
+            (a, b, _, t, i) => i == 0 ? Apply(t, b, transposeA, transposeB) : Apply(a, t, transposeA, transposeB),
             (a, b, g, i) => (transposeA, transposeB, i) switch
             {
                 (false, false, 1) => (a, g),

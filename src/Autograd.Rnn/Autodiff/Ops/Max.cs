@@ -5,7 +5,8 @@ namespace Autograd.Rnn;
 
 /// <summary>
 /// The maximum along one axis, kept with size 1. VJP: g broadcast back to x's shape times a constant one-hot mask of
-/// the first maximal element along the axis (ties go to the first, so the gradient is never split or doubled).
+/// the first maximal element along the axis (ties go to the first, so the gradient is never split or doubled). JVP: the tangent of that same element
+/// (the one-hot mask times t, summed along the axis).
 /// </summary>
 internal static class MaxOp
 {
@@ -18,7 +19,8 @@ internal static class MaxOp
         return Trace.Unary("Max", x,
             v => Kernel(v, axis),
             v => Apply(v, axis),
-            (x, y, g) => BroadcastToOp.Apply(g, x.Shape) * ConstantMasks.FirstMax(x, y, axis));
+            (x, y, g) => BroadcastToOp.Apply(g, x.Shape) * ConstantMasks.FirstMax(x, y, axis),
+            (x, y, t) => SumToOp.Apply(t * ConstantMasks.FirstMax(x, y, axis), y.Shape));
     }
 
     private static NdArray<T> Kernel<T>(NdArray<T> x, int axis) where T : unmanaged, IFloatingPointIeee754<T>

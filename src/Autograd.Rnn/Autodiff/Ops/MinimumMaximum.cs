@@ -4,7 +4,7 @@ using Autograd.Rnn.Kernels;
 namespace Autograd.Rnn;
 
 // Elementwise maximum and minimum are Where over a constant mask of which input the IEEE maximum (minimum) returns:
-// they need no gradient rule of their own. The cotangent goes to the chosen input only, and on ties (a = b) to the first
+// they need no gradient or JVP rule of their own. The cotangent goes to the chosen input only, and on ties (a = b) to the first
 // input a, never split — the same rule as Max along an axis. Where, unlike mask·a + (1 − mask)·b, keeps a NaN or ∞ in
 // the input not chosen out of the value and out of the gradient.
 public static partial class Tensor

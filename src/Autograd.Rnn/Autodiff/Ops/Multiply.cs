@@ -3,14 +3,16 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>a ⊙ b with broadcasting. VJP: g⊙b for a and g⊙a for b, each summed back to its input's shape.</summary>
+/// <summary>a ⊙ b with broadcasting. VJP: g⊙b for a and g⊙a for b, each summed back to its input's shape.
+/// JVP: ṫa⊙b + a⊙ṫb.</summary>
 internal static class MultiplyOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Binary("Multiply", a, b,
             ElementwiseBinary<T, MultiplyOperator<T>>.Instance,
             Apply,
-            static (a, b, _, g, i) => i == 0 ? Tensor.SumTo(g * b, a.Shape) : Tensor.SumTo(g * a, b.Shape));
+            static (a, b, _, g, i) => i == 0 ? Tensor.SumTo(g * b, a.Shape) : Tensor.SumTo(g * a, b.Shape),
+            static (a, b, _, t, i) => i == 0 ? t * b : a * t);
 }
 
 public static partial class Tensor

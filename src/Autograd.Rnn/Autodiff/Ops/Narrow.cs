@@ -5,7 +5,7 @@ namespace Autograd.Rnn;
 
 /// <summary>
 /// The elements at positions [start, start + length) along one axis. VJP: g zero-padded back to x's extent
-/// along the axis (<see cref="PadOp"/>, Narrow's adjoint).
+/// along the axis (<see cref="PadOp"/>, Narrow's adjoint). JVP (linear): the same slice of the tangent.
 /// </summary>
 internal static class NarrowOp
 {
@@ -18,6 +18,7 @@ internal static class NarrowOp
             v => Kernel(v, axis, start, length),
             v => Apply(v, axis, start, length),
             (x, _, g) => PadOp.Apply(g, axis, start, x.Shape.Span[axis] - start - length),
+            (_, _, t) => Apply(t, axis, start, length),
             new NarrowSlice(axis, start, length),
             form: x.Shape.Product(0, axis) == 1 ? null : new IntoBuffer<T>(axis, start, length));
     }

@@ -3,14 +3,15 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>−x. VJP: −g.</summary>
+/// <summary>−x. VJP: −g. JVP: −t.</summary>
 internal static class NegateOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Negate", x,
             ElementwiseUnary<T, NegateOperator<T>>.Instance,
             Apply,
-            static (_, _, g) => Apply(g));
+            static (_, _, g) => Apply(g),
+            static (_, _, t) => Apply(t));
 }
 
 public static partial class Tensor

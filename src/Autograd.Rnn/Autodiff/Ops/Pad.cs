@@ -5,7 +5,7 @@ namespace Autograd.Rnn;
 
 /// <summary>
 /// Zero padding along one axis: <c>before</c> zeros, x, then <c>after</c> zeros. It is the adjoint of
-/// <see cref="NarrowOp"/>, so its VJP is the narrow that takes x's positions back out of g.
+/// <see cref="NarrowOp"/>, so its VJP is the narrow that takes x's positions back out of g. JVP (linear): the tangent padded the same way.
 /// </summary>
 internal static class PadOp
 {
@@ -16,7 +16,8 @@ internal static class PadOp
         return Trace.Unary("Pad", x,
             v => Kernel(v, axis, before, after),
             v => Apply(v, axis, before, after),
-            (x, _, g) => NarrowOp.Apply(g, axis, before, x.Shape.Span[axis]));
+            (x, _, g) => NarrowOp.Apply(g, axis, before, x.Shape.Span[axis]),
+            (_, _, t) => Apply(t, axis, before, after));
     }
 
     private static NdArray<T> Kernel<T>(NdArray<T> x, int axis, int before, int after) where T : unmanaged, IFloatingPointIeee754<T>

@@ -3,7 +3,8 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>Reorders the axes: output axis a is input axis axes[a]. VJP: g permuted by the inverse permutation.</summary>
+/// <summary>Reorders the axes: output axis a is input axis axes[a]. VJP: g permuted by the inverse permutation.
+/// JVP (linear): the tangent permuted the same way.</summary>
 internal static class PermuteOp
 {
     /// <summary><paramref name="axes"/> must already be a validated permutation (see <see cref="Normalize"/>).</summary>
@@ -13,7 +14,8 @@ internal static class PermuteOp
         return Trace.Unary("Permute", x,
             v => Kernel(v, axes),
             v => Apply(v, axes),
-            (_, _, g) => Apply(g, Inverse(axes)));
+            (_, _, g) => Apply(g, Inverse(axes)),
+            (_, _, t) => Apply(t, axes));
     }
 
     /// <summary>Normalizes negative axes and checks that <paramref name="axes"/> is a permutation of 0..rank−1.</summary>

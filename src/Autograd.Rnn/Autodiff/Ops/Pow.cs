@@ -5,7 +5,7 @@ namespace Autograd.Rnn;
 
 /// <summary>
 /// y = xᵖ for a constant scalar p. VJP: g⊙p⊙xᵖ⁻¹, with p = 0 giving zeros and p = 1 giving g exactly
-/// (so no 0·∞ or 0⁰ appears in the rule at x = 0).
+/// (so no 0·∞ or 0⁰ appears in the rule at x = 0). JVP: the same with t for g.
 /// </summary>
 internal static class PowOp
 {
@@ -16,7 +16,11 @@ internal static class PowOp
             (x, _, g) =>
                 exponent == T.Zero ? Tensor.ZerosLike(x)
                 : exponent == T.One ? g
-                : g * (Apply(x, exponent - T.One) * exponent));
+                : g * (Apply(x, exponent - T.One) * exponent),
+            (x, _, t) =>
+                exponent == T.Zero ? Tensor.ZerosLike(x)
+                : exponent == T.One ? t
+                : t * (Apply(x, exponent - T.One) * exponent));
 
     private static NdArray<T> Kernel<T>(NdArray<T> x, T exponent) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -3,14 +3,16 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = max(x, 0). VJP: g⊙[x &gt; 0], the mask a constant (its derivative is zero almost everywhere).</summary>
+/// <summary>y = max(x, 0). VJP: g⊙[x &gt; 0], the mask a constant (its derivative is zero almost everywhere).
+/// JVP: t⊙[x &gt; 0].</summary>
 internal static class ReluOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Relu", x,
             ElementwiseUnary<T, ReluOperator<T>>.Instance,
             Apply,
-            static (x, _, g) => g * ConstantMasks.Positive(x));
+            static (x, _, g) => g * ConstantMasks.Positive(x),
+            static (x, _, t) => t * ConstantMasks.Positive(x));
 }
 
 public static partial class Tensor

@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Autograd.Rnn;
 
-/// <summary>The same elements in the same row-major order under another shape. VJP: g reshaped back.</summary>
+/// <summary>The same elements in the same row-major order under another shape. VJP: g reshaped back. JVP: the tangent reshaped.</summary>
 internal static class ReshapeOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x, Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
@@ -13,7 +13,8 @@ internal static class ReshapeOp
         return Trace.Unary("Reshape", x,
             v => v.Reshape(shape),
             v => Apply(v, shape),
-            static (x, _, g) => Apply(g, x.Shape));
+            static (x, _, g) => Apply(g, x.Shape),
+            (_, _, t) => Apply(t, shape));
     }
 
     /// <summary>Resolves one −1 dimension from the element count.</summary>

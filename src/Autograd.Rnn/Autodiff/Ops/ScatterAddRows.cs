@@ -6,6 +6,7 @@ namespace Autograd.Rnn;
 /// <summary>
 /// Adds rows into a zero table by index: values [S..., ...] and indices of shape S -> [V, ...], repeated indices
 /// accumulating. The adjoint of <see cref="GatherRowsOp"/>, so its VJP is the gather of g's rows.
+/// JVP (linear): the tangent's rows scatter-added the same way.
 /// </summary>
 internal static class ScatterAddRowsOp
 {
@@ -17,7 +18,8 @@ internal static class ScatterAddRowsOp
         Trace.Unary("ScatterAddRows", values,
             v => Kernel(v, indices, indexShape, rows),
             v => Apply(v, indices, indexShape, rows),
-            (_, _, g) => GatherRowsOp.Apply(g, indices, indexShape));
+            (_, _, g) => GatherRowsOp.Apply(g, indices, indexShape),
+            (_, _, t) => Apply(t, indices, indexShape, rows));
 
     private static NdArray<T> Kernel<T>(NdArray<T> values, int[] indices, Shape indexShape, int rows) where T : unmanaged, IFloatingPointIeee754<T>
     {

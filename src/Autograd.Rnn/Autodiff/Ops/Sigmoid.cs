@@ -3,14 +3,15 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = σ(x) = 1 / (1 + e⁻ˣ). VJP: g⊙y⊙(1 − y).</summary>
+/// <summary>y = σ(x) = 1 / (1 + e⁻ˣ). VJP: g⊙y⊙(1 − y). JVP: t⊙y⊙(1 − y).</summary>
 internal static class SigmoidOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Sigmoid", x,
             ElementwiseUnary<T, SigmoidOperator<T>>.Instance,
             Apply,
-            static (_, y, g) => SigmoidGradientOp.Apply(y, g));
+            static (_, y, g) => SigmoidGradientOp.Apply(y, g),
+            static (_, y, t) => SigmoidGradientOp.Apply(y, t));
 }
 
 public static partial class Tensor

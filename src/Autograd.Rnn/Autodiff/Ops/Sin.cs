@@ -3,14 +3,15 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = sin x. VJP: g⊙cos x.</summary>
+/// <summary>y = sin x. VJP: g⊙cos x. JVP: t⊙cos x.</summary>
 internal static class SinOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Sin", x,
             static v => Elementwise.Unary<T, SinOperator<T>>(v),
             Apply,
-            static (x, _, g) => g * CosOp.Apply(x));
+            static (x, _, g) => g * CosOp.Apply(x),
+            static (x, _, t) => t * CosOp.Apply(x));
 }
 
 public static partial class Tensor

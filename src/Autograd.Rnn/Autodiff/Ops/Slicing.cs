@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Autograd.Rnn;
 
-// Slice, Split and Chunk are compositions of Narrow: they need no gradient rule of their own.
+// Slice, Split and Chunk are compositions of Narrow: they need no gradient or JVP rule of their own.
 public static partial class Tensor
 {
     /// <summary>

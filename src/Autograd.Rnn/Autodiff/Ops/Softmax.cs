@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-// Softmax and LogSoftmax are compositions of Subtract, Exp, SumTo, Divide and Log: they need no gradient rule of their own.
+// Softmax and LogSoftmax are compositions of Subtract, Exp, SumTo, Divide and Log: they need no gradient or JVP rule of their own.
 // Both subtract the maximum along the axis first so exp cannot overflow. The maximum enters as a constant: softmax is
 // invariant to shifting a row, so the derivative through the shift is exactly zero and leaving it out is exact for
 // gradients at every nesting level.

@@ -3,14 +3,15 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = log(1 + eˣ), computed stably. VJP: g⊙σ(x).</summary>
+/// <summary>y = log(1 + eˣ), computed stably. VJP: g⊙σ(x). JVP: t⊙σ(x).</summary>
 internal static class SoftplusOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Softplus", x,
             ElementwiseUnary<T, SoftplusOperator<T>>.Instance,
             Apply,
-            static (x, _, g) => g * SigmoidOp.Apply(x));
+            static (x, _, g) => g * SigmoidOp.Apply(x),
+            static (x, _, t) => t * SigmoidOp.Apply(x));
 }
 
 public static partial class Tensor

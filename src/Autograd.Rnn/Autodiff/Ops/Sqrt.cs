@@ -3,14 +3,15 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = √x. VJP: g / (2y).</summary>
+/// <summary>y = √x. VJP: g / (2y). JVP: t / (2y).</summary>
 internal static class SqrtOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Sqrt", x,
             ElementwiseUnary<T, SqrtOperator<T>>.Instance,
             Apply,
-            static (_, y, g) => g / (y + y));
+            static (_, y, g) => g / (y + y),
+            static (_, y, t) => t / (y + y));
 }
 
 public static partial class Tensor

@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Autograd.Rnn;
 
-// Stack and Unstack are compositions of Reshape with Concat and Narrow: they need no gradient rule of their own.
+// Stack and Unstack are compositions of Reshape with Concat and Narrow: they need no gradient or JVP rule of their own.
 public static partial class Tensor
 {
     /// <summary>

@@ -7,7 +7,8 @@ namespace Autograd.Rnn;
 /// This is JAX's <c>stop_gradient</c>. The alternative — record a node whose VJP returns zeros — gives the same
 /// numbers one level at a time, but under nesting its self-reference would record zero-VJP nodes at every outer
 /// level, allocate zero cotangents on each sweep, and keep the input's graph alive; a constant does none of this and
-/// is unambiguous: nothing outside or inside any <see cref="Grad"/> call can differentiate through it.
+/// is unambiguous: nothing outside or inside any <see cref="Grad"/> call can differentiate through it. In forward mode
+/// (<see cref="Grad.Jvp{T}(Func{Tensor{T}, Tensor{T}}, Tensor{T}, Tensor{T})"/>) its tangent is therefore zero.
 /// </summary>
 internal static class StopGradientOp
 {

@@ -3,14 +3,16 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>a − b with broadcasting. VJP: g for a, −g for b, each summed back to its input's shape.</summary>
+/// <summary>a − b with broadcasting. VJP: g for a, −g for b, each summed back to its input's shape.
+/// JVP: ṫa − ṫb.</summary>
 internal static class SubtractOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Binary("Subtract", a, b,
             ElementwiseBinary<T, SubtractOperator<T>>.Instance,
             Apply,
-            static (a, b, _, g, i) => i == 0 ? Tensor.SumTo(g, a.Shape) : -Tensor.SumTo(g, b.Shape));
+            static (a, b, _, g, i) => i == 0 ? Tensor.SumTo(g, a.Shape) : -Tensor.SumTo(g, b.Shape),
+            static (_, _, _, t, i) => i == 0 ? t : -t);
 }
 
 public static partial class Tensor

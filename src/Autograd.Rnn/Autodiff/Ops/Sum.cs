@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Autograd.Rnn;
 
-// Sum and mean are compositions of SumTo and Reshape: they need no gradient rule of their own.
+// Sum and mean are compositions of SumTo and Reshape: they need no gradient or JVP rule of their own.
 public static partial class Tensor
 {
     /// <summary>The sum of all elements, as a rank-0 tensor.</summary>

@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Autograd.Rnn;
 
-/// <summary>Sums x down to a shape it could have been broadcast from. VJP: g broadcast back to x's shape.</summary>
+/// <summary>Sums x down to a shape it could have been broadcast from. VJP: g broadcast back to x's shape. JVP (linear): the tangent summed the same way.</summary>
 internal static class SumToOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x, Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
@@ -11,7 +11,8 @@ internal static class SumToOp
         return Trace.Unary("SumTo", x,
             v => Elementwise.SumTo(v, shape, "SumTo"),
             v => Apply(v, shape),
-            static (x, _, g) => BroadcastToOp.Apply(g, x.Shape));
+            static (x, _, g) => BroadcastToOp.Apply(g, x.Shape),
+            (_, _, t) => Apply(t, shape));
     }
 }
 

@@ -3,14 +3,15 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = tanh x. VJP: g⊙(1 − y²).</summary>
+/// <summary>y = tanh x. VJP: g⊙(1 − y²). JVP: t⊙(1 − y²).</summary>
 internal static class TanhOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Trace.Unary("Tanh", x,
             ElementwiseUnary<T, TanhOperator<T>>.Instance,
             Apply,
-            static (_, y, g) => TanhGradientOp.Apply(y, g));
+            static (_, y, g) => TanhGradientOp.Apply(y, g),
+            static (_, y, t) => TanhGradientOp.Apply(y, t));
 }
 
 public static partial class Tensor

@@ -6,7 +6,7 @@ namespace Autograd.Rnn;
 /// <summary>
 /// tanh's VJP as one op: (y, g) -> g⊙(1 − y²) for y = tanh(x), computed in one pass instead of three ops and three
 /// temporaries. Its own VJP keeps the backward pass differentiable: for p = g·(1 − y²), ∂p/∂y = −2g⊙y and
-/// ∂p/∂g = 1 − y², the latter again this op.
+/// ∂p/∂g = 1 − y², the latter again this op. JVP: −2ṫy⊙g⊙y + (ṫg)⊙(1 − y²).
 /// </summary>
 internal static class TanhGradientOp
 {
@@ -16,5 +16,6 @@ internal static class TanhGradientOp
             Apply,
             static (y, g, _, outer, i) => i == 0
                 ? Tensor.SumTo(outer * g * y * T.CreateTruncating(-2), y.Shape)
-                : Tensor.SumTo(Apply(y, outer), g.Shape));
+                : Tensor.SumTo(Apply(y, outer), g.Shape),
+            static (y, g, _, t, i) => i == 0 ? t * g * y * T.CreateTruncating(-2) : Apply(y, t));
 }

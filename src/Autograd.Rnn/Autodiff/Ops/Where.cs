@@ -6,6 +6,7 @@ namespace Autograd.Rnn;
 /// <summary>
 /// y = mask ≠ 0 ? a : b elementwise, with the mask, a and b broadcast together. The mask is read as a constant.
 /// VJP: Where(mask, g, 0) for a and Where(mask, 0, g) for b, each summed back to its input's shape.
+/// JVP: Where(mask, ṫa, 0) + Where(mask, 0, ṫb): the tangent of the input picked.
 /// </summary>
 internal static class WhereOp
 {
@@ -22,7 +23,8 @@ internal static class WhereOp
                 return i == 0
                     ? SumToOp.Apply(Apply(condition, g, zero), a.Shape)
                     : SumToOp.Apply(Apply(condition, zero, g), b.Shape);
-            });
+            },
+            (_, _, _, t, i) => i == 0 ? Apply(condition, t, Tensor.Scalar(T.Zero)) : Apply(condition, Tensor.Scalar(T.Zero), t));
     }
 
     private static Shape ResultShape(Shape mask, Shape a, Shape b)

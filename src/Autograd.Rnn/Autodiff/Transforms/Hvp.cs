@@ -54,7 +54,7 @@ public static partial class Grad
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(direction);
-        RequireDirection(parameters, direction);
+        RequireDirection(parameters, direction, "Grad.Hvp", nameof(direction));
         var level = NewLevel();
         try
         {
@@ -92,22 +92,24 @@ public static partial class Grad
     public static HvpResult<T> Hvp<T>(Params<T> parameters, Params<T> direction, Func<Params<T>, Tensor<T>> function)
         where T : unmanaged, IFloatingPointIeee754<T> => Hvp(function, parameters, direction);
 
-    private static void RequireDirection<T>(Params<T> parameters, Params<T> direction) where T : unmanaged, IFloatingPointIeee754<T>
+    // Shared with Grad.Jvp: a direction (tangent) has exactly the parameters' names and shapes.
+    private static void RequireDirection<T>(Params<T> parameters, Params<T> direction, string operation, string parameterName)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         foreach (var (name, tensor) in parameters)
         {
             if (!direction.Contains(name))
                 throw new ArgumentException(
-                    $"Grad.Hvp: the direction has no tensor named '{name}'; it needs the parameters' names [{string.Join(", ", parameters.Names)}], it has [{string.Join(", ", direction.Names)}].",
-                    nameof(direction));
+                    $"{operation}: no tensor named '{name}' in the {parameterName}; they need the parameters' names [{string.Join(", ", parameters.Names)}], they have [{string.Join(", ", direction.Names)}].",
+                    parameterName);
             if (direction[name].Shape != tensor.Shape)
                 throw new ArgumentException(
-                    $"Grad.Hvp: the direction's '{name}' has shape {direction[name].Shape}; the parameter has shape {tensor.Shape}.", nameof(direction));
+                    $"{operation}: the {parameterName} tensor '{name}' has shape {direction[name].Shape}; the parameter has shape {tensor.Shape}.", parameterName);
         }
         if (direction.Count != parameters.Count)
             throw new ArgumentException(
-                $"Grad.Hvp: the direction has names the parameters do not: [{string.Join(", ", direction.Names.Where(n => !parameters.Contains(n)))}].",
-                nameof(direction));
+                $"{operation}: names in the {parameterName} that the parameters lack: [{string.Join(", ", direction.Names.Where(n => !parameters.Contains(n)))}].",
+                parameterName);
     }
 }
 
