@@ -161,6 +161,33 @@ public class ForwardModeTests
         Assert.True(result.Checked >= 8 * 5 * 2 * 3);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Forward_mode_through_Scan_with_lengths_or_a_hook_gives_the_eager_tangent(bool withLengths, bool withHook)
+    {
+        var cell = Cells.Lstm<double>();
+        var weights = cell.Initialize(2, 3, 70);
+        var inputs = Tensor.RandomNormal<double>([4, 2, 2], 71);
+        var start = cell.ZeroState(2, 3);
+        int[]? lengths = withLengths ? [4, 2] : null;
+        Func<int, RecurrentState<double>, RecurrentState<double>>? hook =
+            withHook ? (t, state) => RecurrentState<double>.Of([state.Hidden * 0.9, .. state.Skip(1)]) : null;
+        Tensor<double> Outputs(Params<double> p) =>
+            Recurrence.Scan(cell, p, start, inputs, lengths, afterStep: hook).Outputs;
+        var direction = weights.Map(t => Tensor.RandomNormal<double>(t.Shape.ToArray(), 72));
+        // Under an enclosing Grad level too, where a planned unroll or planned step would otherwise be considered.
+        var nested = Grad.Gradient(q => Tensor.Sum(Grad.Jvp(Outputs, weights, direction).Tangent) * Tensor.Sum(q), Tensor.Scalar(1.0));
+        var planned = Grad.Jvp(Outputs, weights, direction);
+        JvpResult<double> eager;
+        using (Compile.Eagerly()) eager = Grad.Jvp(Outputs, weights, direction);
+        Assert.Equal(eager.Output.ToArray(), planned.Output.ToArray());
+        Assert.Equal(eager.Tangent.ToArray(), planned.Tangent.ToArray());
+        Assert.Equal(Tensor.Sum(eager.Tangent).Item, nested.Item, 1e-12);
+    }
+
     [Fact]
     public void A_compiled_function_runs_eagerly_on_duals_and_keeps_its_plan_for_constants()
     {
