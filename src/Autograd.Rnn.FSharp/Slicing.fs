@@ -61,60 +61,85 @@ module internal Selection =
 /// <c>x.[t, *, *]</c> takes position t of axis 0 and drops the axis, <c>x.[*, 1..]</c> keeps positions 1 to the end of axis 1.
 /// One to four axes can be selected; axes after the last selection are kept whole, so <c>x.[t, *]</c> is PyTorch's
 /// <c>x[t]</c> for any rank. <c>x.[i, j]</c> with only integers stays the element indexer of <c>Tensor&lt;T&gt;</c>
-/// (a scalar of type T, one index per axis), which F# uses whenever no range or <c>*</c> appears.
+/// (a scalar of type T, one index per axis), which F# uses whenever no range or <c>*</c> appears. In the shapes below,
+/// a range's size is last − first + 1 (0 when last &lt; first), an open end is the axis's first or last position, and an
+/// integer's axis is gone.
 [<AutoOpen>]
 module TensorSlicing =
 
     type Tensor<'T when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType> with
-        /// <c>x.[a0..b0]</c>: a slice of the first 1 axis.
+        /// <c>x.[a0..b0]</c>: x [n0, …] -> [b0 − a0 + 1, …].
         member x.GetSlice(a0: int option, b0: int option) = Selection.apply x [ Range(a0, b0) ]
-        /// <c>x.[i0, a1..b1]</c>: a slice of the first 2 axes.
+        /// <c>x.[i0, a1..b1]</c>: x [n0, n1, …] -> [b1 − a1 + 1, …].
         member x.GetSlice(i0: int, a1: int option, b1: int option) = Selection.apply x [ Position i0; Range(a1, b1) ]
-        /// <c>x.[a0..b0, i1]</c>: a slice of the first 2 axes.
+        /// <c>x.[a0..b0, i1]</c>: x [n0, n1, …] -> [b0 − a0 + 1, …].
         member x.GetSlice(a0: int option, b0: int option, i1: int) = Selection.apply x [ Range(a0, b0); Position i1 ]
-        /// <c>x.[a0..b0, a1..b1]</c>: a slice of the first 2 axes.
-        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option) = Selection.apply x [ Range(a0, b0); Range(a1, b1) ]
-        /// <c>x.[i0, i1, a2..b2]</c>: a slice of the first 3 axes.
-        member x.GetSlice(i0: int, i1: int, a2: int option, b2: int option) = Selection.apply x [ Position i0; Position i1; Range(a2, b2) ]
-        /// <c>x.[i0, a1..b1, i2]</c>: a slice of the first 3 axes.
-        member x.GetSlice(i0: int, a1: int option, b1: int option, i2: int) = Selection.apply x [ Position i0; Range(a1, b1); Position i2 ]
-        /// <c>x.[i0, a1..b1, a2..b2]</c>: a slice of the first 3 axes.
-        member x.GetSlice(i0: int, a1: int option, b1: int option, a2: int option, b2: int option) = Selection.apply x [ Position i0; Range(a1, b1); Range(a2, b2) ]
-        /// <c>x.[a0..b0, i1, i2]</c>: a slice of the first 3 axes.
-        member x.GetSlice(a0: int option, b0: int option, i1: int, i2: int) = Selection.apply x [ Range(a0, b0); Position i1; Position i2 ]
-        /// <c>x.[a0..b0, i1, a2..b2]</c>: a slice of the first 3 axes.
-        member x.GetSlice(a0: int option, b0: int option, i1: int, a2: int option, b2: int option) = Selection.apply x [ Range(a0, b0); Position i1; Range(a2, b2) ]
-        /// <c>x.[a0..b0, a1..b1, i2]</c>: a slice of the first 3 axes.
-        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option, i2: int) = Selection.apply x [ Range(a0, b0); Range(a1, b1); Position i2 ]
-        /// <c>x.[a0..b0, a1..b1, a2..b2]</c>: a slice of the first 3 axes.
-        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option, a2: int option, b2: int option) = Selection.apply x [ Range(a0, b0); Range(a1, b1); Range(a2, b2) ]
-        /// <c>x.[i0, i1, i2, a3..b3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(i0: int, i1: int, i2: int, a3: int option, b3: int option) = Selection.apply x [ Position i0; Position i1; Position i2; Range(a3, b3) ]
-        /// <c>x.[i0, i1, a2..b2, i3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(i0: int, i1: int, a2: int option, b2: int option, i3: int) = Selection.apply x [ Position i0; Position i1; Range(a2, b2); Position i3 ]
-        /// <c>x.[i0, i1, a2..b2, a3..b3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(i0: int, i1: int, a2: int option, b2: int option, a3: int option, b3: int option) = Selection.apply x [ Position i0; Position i1; Range(a2, b2); Range(a3, b3) ]
-        /// <c>x.[i0, a1..b1, i2, i3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(i0: int, a1: int option, b1: int option, i2: int, i3: int) = Selection.apply x [ Position i0; Range(a1, b1); Position i2; Position i3 ]
-        /// <c>x.[i0, a1..b1, i2, a3..b3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(i0: int, a1: int option, b1: int option, i2: int, a3: int option, b3: int option) = Selection.apply x [ Position i0; Range(a1, b1); Position i2; Range(a3, b3) ]
-        /// <c>x.[i0, a1..b1, a2..b2, i3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(i0: int, a1: int option, b1: int option, a2: int option, b2: int option, i3: int) = Selection.apply x [ Position i0; Range(a1, b1); Range(a2, b2); Position i3 ]
-        /// <c>x.[i0, a1..b1, a2..b2, a3..b3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(i0: int, a1: int option, b1: int option, a2: int option, b2: int option, a3: int option, b3: int option) = Selection.apply x [ Position i0; Range(a1, b1); Range(a2, b2); Range(a3, b3) ]
-        /// <c>x.[a0..b0, i1, i2, i3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(a0: int option, b0: int option, i1: int, i2: int, i3: int) = Selection.apply x [ Range(a0, b0); Position i1; Position i2; Position i3 ]
-        /// <c>x.[a0..b0, i1, i2, a3..b3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(a0: int option, b0: int option, i1: int, i2: int, a3: int option, b3: int option) = Selection.apply x [ Range(a0, b0); Position i1; Position i2; Range(a3, b3) ]
-        /// <c>x.[a0..b0, i1, a2..b2, i3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(a0: int option, b0: int option, i1: int, a2: int option, b2: int option, i3: int) = Selection.apply x [ Range(a0, b0); Position i1; Range(a2, b2); Position i3 ]
-        /// <c>x.[a0..b0, i1, a2..b2, a3..b3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(a0: int option, b0: int option, i1: int, a2: int option, b2: int option, a3: int option, b3: int option) = Selection.apply x [ Range(a0, b0); Position i1; Range(a2, b2); Range(a3, b3) ]
-        /// <c>x.[a0..b0, a1..b1, i2, i3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option, i2: int, i3: int) = Selection.apply x [ Range(a0, b0); Range(a1, b1); Position i2; Position i3 ]
-        /// <c>x.[a0..b0, a1..b1, i2, a3..b3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option, i2: int, a3: int option, b3: int option) = Selection.apply x [ Range(a0, b0); Range(a1, b1); Position i2; Range(a3, b3) ]
-        /// <c>x.[a0..b0, a1..b1, a2..b2, i3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option, a2: int option, b2: int option, i3: int) = Selection.apply x [ Range(a0, b0); Range(a1, b1); Range(a2, b2); Position i3 ]
-        /// <c>x.[a0..b0, a1..b1, a2..b2, a3..b3]</c>: a slice of the first 4 axes.
-        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option, a2: int option, b2: int option, a3: int option, b3: int option) = Selection.apply x [ Range(a0, b0); Range(a1, b1); Range(a2, b2); Range(a3, b3) ]
+        /// <c>x.[a0..b0, a1..b1]</c>: x [n0, n1, …] -> [b0 − a0 + 1, b1 − a1 + 1, …].
+        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option) =
+            Selection.apply x [ Range(a0, b0); Range(a1, b1) ]
+        /// <c>x.[i0, i1, a2..b2]</c>: x [n0, n1, n2, …] -> [b2 − a2 + 1, …].
+        member x.GetSlice(i0: int, i1: int, a2: int option, b2: int option) =
+            Selection.apply x [ Position i0; Position i1; Range(a2, b2) ]
+        /// <c>x.[i0, a1..b1, i2]</c>: x [n0, n1, n2, …] -> [b1 − a1 + 1, …].
+        member x.GetSlice(i0: int, a1: int option, b1: int option, i2: int) =
+            Selection.apply x [ Position i0; Range(a1, b1); Position i2 ]
+        /// <c>x.[i0, a1..b1, a2..b2]</c>: x [n0, n1, n2, …] -> [b1 − a1 + 1, b2 − a2 + 1, …].
+        member x.GetSlice(i0: int, a1: int option, b1: int option, a2: int option, b2: int option) =
+            Selection.apply x [ Position i0; Range(a1, b1); Range(a2, b2) ]
+        /// <c>x.[a0..b0, i1, i2]</c>: x [n0, n1, n2, …] -> [b0 − a0 + 1, …].
+        member x.GetSlice(a0: int option, b0: int option, i1: int, i2: int) =
+            Selection.apply x [ Range(a0, b0); Position i1; Position i2 ]
+        /// <c>x.[a0..b0, i1, a2..b2]</c>: x [n0, n1, n2, …] -> [b0 − a0 + 1, b2 − a2 + 1, …].
+        member x.GetSlice(a0: int option, b0: int option, i1: int, a2: int option, b2: int option) =
+            Selection.apply x [ Range(a0, b0); Position i1; Range(a2, b2) ]
+        /// <c>x.[a0..b0, a1..b1, i2]</c>: x [n0, n1, n2, …] -> [b0 − a0 + 1, b1 − a1 + 1, …].
+        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option, i2: int) =
+            Selection.apply x [ Range(a0, b0); Range(a1, b1); Position i2 ]
+        /// <c>x.[a0..b0, a1..b1, a2..b2]</c>: x [n0, n1, n2, …] -> [b0 − a0 + 1, b1 − a1 + 1, b2 − a2 + 1, …].
+        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option, a2: int option, b2: int option) =
+            Selection.apply x [ Range(a0, b0); Range(a1, b1); Range(a2, b2) ]
+        /// <c>x.[i0, i1, i2, a3..b3]</c>: x [n0, n1, n2, n3, …] -> [b3 − a3 + 1, …].
+        member x.GetSlice(i0: int, i1: int, i2: int, a3: int option, b3: int option) =
+            Selection.apply x [ Position i0; Position i1; Position i2; Range(a3, b3) ]
+        /// <c>x.[i0, i1, a2..b2, i3]</c>: x [n0, n1, n2, n3, …] -> [b2 − a2 + 1, …].
+        member x.GetSlice(i0: int, i1: int, a2: int option, b2: int option, i3: int) =
+            Selection.apply x [ Position i0; Position i1; Range(a2, b2); Position i3 ]
+        /// <c>x.[i0, i1, a2..b2, a3..b3]</c>: x [n0, n1, n2, n3, …] -> [b2 − a2 + 1, b3 − a3 + 1, …].
+        member x.GetSlice(i0: int, i1: int, a2: int option, b2: int option, a3: int option, b3: int option) =
+            Selection.apply x [ Position i0; Position i1; Range(a2, b2); Range(a3, b3) ]
+        /// <c>x.[i0, a1..b1, i2, i3]</c>: x [n0, n1, n2, n3, …] -> [b1 − a1 + 1, …].
+        member x.GetSlice(i0: int, a1: int option, b1: int option, i2: int, i3: int) =
+            Selection.apply x [ Position i0; Range(a1, b1); Position i2; Position i3 ]
+        /// <c>x.[i0, a1..b1, i2, a3..b3]</c>: x [n0, n1, n2, n3, …] -> [b1 − a1 + 1, b3 − a3 + 1, …].
+        member x.GetSlice(i0: int, a1: int option, b1: int option, i2: int, a3: int option, b3: int option) =
+            Selection.apply x [ Position i0; Range(a1, b1); Position i2; Range(a3, b3) ]
+        /// <c>x.[i0, a1..b1, a2..b2, i3]</c>: x [n0, n1, n2, n3, …] -> [b1 − a1 + 1, b2 − a2 + 1, …].
+        member x.GetSlice(i0: int, a1: int option, b1: int option, a2: int option, b2: int option, i3: int) =
+            Selection.apply x [ Position i0; Range(a1, b1); Range(a2, b2); Position i3 ]
+        /// <c>x.[i0, a1..b1, a2..b2, a3..b3]</c>: x [n0, n1, n2, n3, …] -> [b1 − a1 + 1, b2 − a2 + 1, b3 − a3 + 1, …].
+        member x.GetSlice(i0: int, a1: int option, b1: int option, a2: int option, b2: int option, a3: int option, b3: int option) =
+            Selection.apply x [ Position i0; Range(a1, b1); Range(a2, b2); Range(a3, b3) ]
+        /// <c>x.[a0..b0, i1, i2, i3]</c>: x [n0, n1, n2, n3, …] -> [b0 − a0 + 1, …].
+        member x.GetSlice(a0: int option, b0: int option, i1: int, i2: int, i3: int) =
+            Selection.apply x [ Range(a0, b0); Position i1; Position i2; Position i3 ]
+        /// <c>x.[a0..b0, i1, i2, a3..b3]</c>: x [n0, n1, n2, n3, …] -> [b0 − a0 + 1, b3 − a3 + 1, …].
+        member x.GetSlice(a0: int option, b0: int option, i1: int, i2: int, a3: int option, b3: int option) =
+            Selection.apply x [ Range(a0, b0); Position i1; Position i2; Range(a3, b3) ]
+        /// <c>x.[a0..b0, i1, a2..b2, i3]</c>: x [n0, n1, n2, n3, …] -> [b0 − a0 + 1, b2 − a2 + 1, …].
+        member x.GetSlice(a0: int option, b0: int option, i1: int, a2: int option, b2: int option, i3: int) =
+            Selection.apply x [ Range(a0, b0); Position i1; Range(a2, b2); Position i3 ]
+        /// <c>x.[a0..b0, i1, a2..b2, a3..b3]</c>: x [n0, n1, n2, n3, …] -> [b0 − a0 + 1, b2 − a2 + 1, b3 − a3 + 1, …].
+        member x.GetSlice(a0: int option, b0: int option, i1: int, a2: int option, b2: int option, a3: int option, b3: int option) =
+            Selection.apply x [ Range(a0, b0); Position i1; Range(a2, b2); Range(a3, b3) ]
+        /// <c>x.[a0..b0, a1..b1, i2, i3]</c>: x [n0, n1, n2, n3, …] -> [b0 − a0 + 1, b1 − a1 + 1, …].
+        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option, i2: int, i3: int) =
+            Selection.apply x [ Range(a0, b0); Range(a1, b1); Position i2; Position i3 ]
+        /// <c>x.[a0..b0, a1..b1, i2, a3..b3]</c>: x [n0, n1, n2, n3, …] -> [b0 − a0 + 1, b1 − a1 + 1, b3 − a3 + 1, …].
+        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option, i2: int, a3: int option, b3: int option) =
+            Selection.apply x [ Range(a0, b0); Range(a1, b1); Position i2; Range(a3, b3) ]
+        /// <c>x.[a0..b0, a1..b1, a2..b2, i3]</c>: x [n0, n1, n2, n3, …] -> [b0 − a0 + 1, b1 − a1 + 1, b2 − a2 + 1, …].
+        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option, a2: int option, b2: int option, i3: int) =
+            Selection.apply x [ Range(a0, b0); Range(a1, b1); Range(a2, b2); Position i3 ]
+        /// <c>x.[a0..b0, a1..b1, a2..b2, a3..b3]</c>: x [n0, n1, n2, n3, …] -> [b0 − a0 + 1, b1 − a1 + 1, b2 − a2 + 1, b3 − a3 + 1, …].
+        member x.GetSlice(a0: int option, b0: int option, a1: int option, b1: int option, a2: int option, b2: int option, a3: int option, b3: int option) =
+            Selection.apply x [ Range(a0, b0); Range(a1, b1); Range(a2, b2); Range(a3, b3) ]
