@@ -4,14 +4,16 @@
 // at the end with respect to the hidden state at step t — fades going back in time. The C# example examples/Memory
 // does the same for growing T, with a GRU too, and draws plots.
 //
-//   dotnet build src/Autograd.Rnn -c Release
+//   dotnet build src/Autograd.Rnn.FSharp -c Release      (the F# companion, for x.[t, *]; builds the library too)
 //   dotnet fsi examples/fsharp/memory.fsx            (T = 30, 400 steps: about 10 seconds)
 //   dotnet fsi examples/fsharp/memory.fsx --quick    (T = 10, 40 steps: what CI runs)
 
 #r "nuget: System.Numerics.Tensors, 10.0.0" // the library's one dependency: a class library's build output does not include it
 #r "../../src/Autograd.Rnn/bin/Release/net10.0/Autograd.Rnn.dll"
+#r "../../src/Autograd.Rnn.FSharp/bin/Release/net10.0/Autograd.Rnn.FSharp.dll"
 
 open Autograd.Rnn
+open Autograd.Rnn.FSharp
 
 let quick = fsi.CommandLineArgs |> Array.contains "--quick"
 let distractorSteps, trainingSteps = if quick then 10, 40 else 30, 400
@@ -55,9 +57,8 @@ type Model(name: string, cell: Cell<float32>) =
     /// ‖∂L/∂h_t‖ for every t, L the cross-entropy read out after the last step.
     member this.GradientNorms(p: Params<float32>, batch: Batch) =
         let readout = p.Select "readout."
-        let lastStep (outputs: Tensor<float32>) = Tensor.Narrow(outputs, 0, batch.Time - 1, 1).Reshape(batch.Size, hiddenSize)
         let probe = GradientProbe.HiddenStateGradients(cell, p.Select "cell.", cell.ZeroState(batch.Size, hiddenSize), this.Embed(p, batch),
-                                                       fun outputs -> Loss.CrossEntropy(Linear.Apply(readout, lastStep outputs), batch.Labels))
+                                                       fun outputs -> Loss.CrossEntropy(Linear.Apply(readout, outputs.[batch.Time - 1, *]), batch.Labels))
         probe.Norms
 
 // PyTorch's initialisation, except the LSTM's forget gate, which starts open at σ(4) ≈ 0.98 so the cell remembers by default.

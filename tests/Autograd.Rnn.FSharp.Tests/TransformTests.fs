@@ -1,22 +1,11 @@
 /// Jacobians, Hessians, HVPs and auxiliary outputs from F#: the point-first methods with no annotations, and the curried,
-/// pipeable functions of the helper module that docs/fsharp.md tells users to paste (the library stays C# with no
-/// FSharp.Core dependency, and a C# method cannot be curried or applied to an argument by juxtaposition).
+/// pipeable functions of Autograd.Rnn.FSharp's Transforms module (a C# method cannot be curried or applied to an argument
+/// by juxtaposition, so they live in the F# companion assembly, which may depend on FSharp.Core).
 module Autograd.Rnn.FSharp.Tests.TransformTests
 
-open System
 open Xunit
 open Autograd.Rnn
-
-/// The helper module exactly as docs/fsharp.md shows it.
-module Transforms =
-    let grad f (x: Tensor<_>) = Grad.Gradient(x, Func<_, _> f)
-    let valueAndGrad f (x: Tensor<_>) = Grad.ValueAndGrad(x, Func<_, _> f)
-    let jacobian f (x: Tensor<_>) = Grad.Jacobian(x, Func<_, _> f)
-    let hessian f (x: Tensor<_>) = Grad.Hessian(x, Func<_, _> f)
-    let hvp f (x: Tensor<_>) v = Grad.Hvp(x, v, Func<_, _> f)
-    let jvp f (x: Tensor<_>) v = Grad.Jvp(x, v, Func<_, _> f)
-
-open Transforms
+open Autograd.Rnn.FSharp
 
 let private close (expected: Tensor<'T>) (actual: Tensor<'T>) =
     Assert.True(actual.AllClose(expected, 1e-10, 1e-12), sprintf "expected %O, got %O" expected actual)
@@ -62,6 +51,13 @@ type ``Curried transforms`` () =
         close (hvp f x v).HessianVector (jvp (grad f) x v).Tangent
 
     [<Fact>]
+    member _.``jvp takes Params: the tangent is the directional derivative along named tangents`` () =
+        let parameters = Params.Create [ "w", x; "b", Tensor.FromArray [| 0.25 |] ]
+        let tangents = Params.Create [ "w", v; "b", Tensor.FromArray [| 1.0 |] ]
+        let r = parameters |> jvp (fun p -> (p.["w"] * p.["w"]).Sum() + p.["b"].Sum()) <| tangents
+        Assert.Equal((2.0 * x * v).Sum().Item + 1.0, r.Tangent.Item, 12)
+
+    [<Fact>]
     member _.``The same functions serve float32 without annotations`` () =
         let x32 = Tensor.FromArray [| 0.5f; 2.0f |]
         let g = x32 |> grad (fun x -> (x * x).Sum())
@@ -74,6 +70,52 @@ type ``Curried transforms`` () =
         // d³/dx³ Σ x⁴ = 24x, elementwise.
         let third = x |> grad (grad (grad (fun x -> (x ** 4.0).Sum()) >> Tensor.Sum) >> Tensor.Sum)
         close (24.0 * x) third
+
+    [<Fact>]
+    member _.``vjp gives f(x) and the cotangent pulled back through f`` () =
+        let r = vjp tanh x v
+        close (tanh x) r.Output
+        close (v * (1.0 - tanh x * tanh x)) r.Cotangent
+
+type ``Curried transforms of Params`` () =
+
+    /// L(p) = Σ w²·b, w [2], b a scalar: ∂L/∂w = 2b·w, ∂L/∂b = Σ w².
+    let p = Params.Create [ "w", Tensor.FromArray [| 1.0; 2.0 |]; "b", Tensor.Scalar 1.5 ]
+    let loss (p: Params<float>) = (p.["w"] * p.["w"] * p.["b"]).Sum()
+
+    [<Fact>]
+    member _.``grad and valueAndGrad take Params and return gradients by name`` () =
+        let g = p |> grad loss
+        close (Tensor.FromArray [| 3.0; 6.0 |]) g.["w"]
+        Assert.Equal(5.0, g.["b"].Item)
+        let r = valueAndGrad loss p
+        Assert.Equal(7.5, r.Value.Item)
+        close g.["w"] r.Gradients.["w"]
+
+    [<Fact>]
+    member _.``A piped lambda reads parameters by name with no annotation`` () =
+        let g = p |> grad (fun p -> (p.["w"] * p.["b"]).Sum())
+        close (Tensor.FromArray [| 1.5; 1.5 |]) g.["w"]
+        Assert.Equal(3.0, g.["b"].Item)
+
+    [<Fact>]
+    member _.``hvp takes Params and a direction of the same names`` () =
+        // H·v for w is 2b·v_w + 2w·v_b, for b it is 2⟨w, v_w⟩.
+        let d = Params.Create [ "w", Tensor.FromArray [| 0.5; 3.0 |]; "b", Tensor.Scalar -1.0 ]
+        let r = hvp loss p d
+        close (Tensor.FromArray [| -0.5; 5.0 |]) r.HessianVector.["w"]
+        Assert.Equal(13.0, r.HessianVector.["b"].Item)
+        close (Grad.Hvp(p, d, fun p -> loss p).HessianVector.["w"]) r.HessianVector.["w"]
+
+    [<Fact>]
+    member _.``valueAndGradWithAux takes Params or a tensor, the aux untraced`` () =
+        let r = p |> valueAndGradWithAux (fun p -> WithAux(loss p, tanh p.["w"]))
+        Assert.Equal(7.5, r.Value.Item)
+        Assert.False r.Aux.IsTraced
+        close (tanh p.["w"]) r.Aux
+        let s = x |> valueAndGradWithAux (fun x -> WithAux.Create(x.Sum(), x * 2.0))
+        close (Tensor.OnesLike x) s.Gradient
+        close (2.0 * x) s.Aux
 
 type ``Point-first methods`` () =
 

@@ -25,6 +25,12 @@ internal static class FSharpSnippets
             string testing = Path.Combine(root, "src", "Autograd.Rnn.Testing", "bin", "Release", "net10.0", "Autograd.Rnn.Testing.dll");
             script.Append($"#r \"nuget: FsCheck, {FsCheckVersion}\"\n").Append($"#r @\"{testing}\"\n");
         }
+        // The F# companion (docs/fsharp.md), likewise only for the files that open it.
+        if (snippets.Concat(file.Preludes.Values).Any(s => s.Lines.Any(line => line.Contains("Autograd.Rnn.FSharp", StringComparison.Ordinal))))
+        {
+            string companion = Path.Combine(root, "src", "Autograd.Rnn.FSharp", "bin", "Release", "net10.0", "Autograd.Rnn.FSharp.dll");
+            script.Append($"#r @\"{companion}\"\n");
+        }
         if (file.Preludes.TryGetValue("fsharp", out var prelude)) Append(script, file.Path, prelude, "");
         for (int s = 0; s < snippets.Count; s++)
         {
@@ -57,6 +63,7 @@ internal static class FSharpSnippets
             // The reader's own references (a relative path to the build, the package) are replaced by the runner's.
             if (trimmed.StartsWith("#r ", StringComparison.Ordinal) &&
                 (trimmed.Contains("Autograd.Rnn.dll", StringComparison.Ordinal) || trimmed.Contains("Autograd.Rnn.Testing.dll", StringComparison.Ordinal)
+                 || trimmed.Contains("Autograd.Rnn.FSharp.dll", StringComparison.Ordinal)
                  || trimmed.Contains("System.Numerics.Tensors", StringComparison.Ordinal) || trimmed.Contains("nuget: FsCheck", StringComparison.Ordinal)))
                 continue;
             script.Append($"# {snippet.FirstLine + i} @\"{path}\"\n").Append(indent).Append(line).Append('\n');
