@@ -53,7 +53,7 @@ internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCou
         return result;
     }
 
-    public override void Run(NdArray<T>[] values, T[]?[] buffers)
+    public override void Run(NdArray<T>[] values, ArraySegment<T>[] buffers)
     {
         if (size <= 2 * BlockSize)
         {
@@ -69,7 +69,7 @@ internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCou
         }
     }
 
-    private void RunBlock(NdArray<T>[] values, T[]?[] buffers, int start, int end)
+    private void RunBlock(NdArray<T>[] values, ArraySegment<T>[] buffers, int start, int end)
     {
         int length = end - start;
         foreach (var op in ops)
