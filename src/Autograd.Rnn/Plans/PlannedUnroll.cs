@@ -63,7 +63,7 @@ internal static class PlannedUnroll
         var arguments = new Tensor<T>[parameterCount + parts + 1];
         Array.Copy(primals, arguments, parameterCount + parts);
         arguments[^1] = new Tensor<T>(unroll.StepInput(reverse ? steps - 1 : 0));
-        var plan = StepVjpPlan<T>.Record(cell, parameters.WithTensors(primals[..parameterCount]), arguments, out _);
+        var plan = StepVjpPlans<T>.For(cell, parameters.WithTensors(primals[..parameterCount]), arguments);
         if (plan is null) return null;
 
         var packed = unroll.RunForward(plan);
