@@ -16,13 +16,13 @@ namespace Autograd.Rnn;
 /// blocks of projected inputs as views, and their cotangents are returned one per block, so no per-step slice or Concat
 /// is recorded at the <see cref="Grad"/> level. <see cref="ScanResult{T}.StepStates"/> slices a step's state only when it
 /// is read.
-/// </remarks>
-/// <remarks>
+/// <para>
 /// Used only when the traced tensors among the parameters, the initial state and the step inputs are traced at one
 /// level, that level is the only one running on the thread, and the values under it are constants: this op's VJP runs
 /// kernels, so it is not differentiable again, and with any enclosing level (gradients of gradients, HVPs) Scan stays
 /// eager, where every op is recorded and nesting works as always. Otherwise (lengths, an afterStep hook, a step that
 /// cannot be planned, <see cref="Compile.Eagerly"/>, anomaly detection) Scan runs eagerly too.
+/// </para>
 /// </remarks>
 internal static class PlannedUnroll
 {
