@@ -62,7 +62,7 @@ internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCou
         return result;
     }
 
-    public override void Run(NdArray<T>[] values, T[]?[] buffers)
+    public override void Run(NdArray<T>[] values, ArraySegment<T>[] buffers)
     {
         if (size <= 2 * BlockSize)
         {
@@ -94,14 +94,14 @@ internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCou
         return blocks > 1 && size - (blocks - 1) * BlockSize < ShortestTail ? blocks - 1 : blocks;
     }
 
-    private void RunBlocks(NdArray<T>[] values, T[]?[] buffers, int firstBlock, int endBlock, T[][] scratchSet)
+    private void RunBlocks(NdArray<T>[] values, ArraySegment<T>[] buffers, int firstBlock, int endBlock, T[][] scratchSet)
     {
         int blocks = BlockCount(size);
         for (int b = firstBlock; b < endBlock; b++)
             RunBlock(values, buffers, b * BlockSize, b == blocks - 1 ? size : (b + 1) * BlockSize, scratchSet);
     }
 
-    private void RunBlock(NdArray<T>[] values, T[]?[] buffers, int start, int end, T[][] blockScratch)
+    private void RunBlock(NdArray<T>[] values, ArraySegment<T>[] buffers, int start, int end, T[][] blockScratch)
     {
         int length = end - start;
         foreach (var op in ops)

@@ -17,7 +17,11 @@ internal sealed class Plan<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly int[] freshSlots;
     private readonly bool[] keep;
     private readonly NdArray<T>[] values;
-    private readonly T[]?[] buffers;
+    private readonly ArraySegment<T>[] buffers;
+    // The plan's own buffer of each slot it writes and its value (null for fresh slots): restored after a run that wrote
+    // into given destinations.
+    private readonly T[]?[] own;
+    private readonly NdArray<T>?[] ownValues;
 
     internal Plan(Shape[] inputShapes, Shape[] slotShapes, PlanInstruction<T>[] program, PlanOutput<T>[] outputs,
         bool[] ownsBuffer, int[] freshSlots)
@@ -28,19 +32,29 @@ internal sealed class Plan<T> where T : unmanaged, IFloatingPointIeee754<T>
         this.outputs = outputs;
         this.freshSlots = freshSlots;
         values = new NdArray<T>[slotShapes.Length];
-        buffers = new T[]?[slotShapes.Length];
+        buffers = new ArraySegment<T>[slotShapes.Length];
+        own = new T[]?[slotShapes.Length];
+        ownValues = new NdArray<T>?[slotShapes.Length];
         keep = new bool[slotShapes.Length];
         for (int slot = 0; slot < slotShapes.Length; slot++)
         {
             if (!ownsBuffer[slot] || Array.IndexOf(freshSlots, slot) >= 0) continue;
-            buffers[slot] = new T[slotShapes[slot].Size];
-            values[slot] = new NdArray<T>(buffers[slot]!, slotShapes[slot]);
+            var buffer = new T[slotShapes[slot].Size];
+            own[slot] = buffer;
+            buffers[slot] = buffer;
+            values[slot] = ownValues[slot] = new NdArray<T>(buffer, slotShapes[slot]);
             keep[slot] = true;
         }
     }
-
     /// <summary>The shapes of the inputs the plan was recorded for.</summary>
     public IReadOnlyList<Shape> InputShapes => inputShapes;
+
+    /// <summary>The shape of output <paramref name="index"/>.</summary>
+    public Shape OutputShape(int index)
+    {
+        var output = outputs[index];
+        return output.Constant?.Shape ?? (output.Input >= 0 ? inputShapes[output.Input] : slotShapes[output.Slot]);
+    }
 
     /// <summary>How many instructions run: fused regions count once.</summary>
     public int InstructionCount => program.Length;
@@ -87,10 +101,65 @@ internal sealed class Plan<T> where T : unmanaged, IFloatingPointIeee754<T>
         foreach (var instruction in program) instruction.Run(values, buffers);
         var result = new Tensor<T>[outputs.Length];
         for (int i = 0; i < outputs.Length; i++) result[i] = outputs[i].Read(values, inputs);
-        // Inputs and the values of kernels are dropped, so the plan holds no tensor of the caller's between runs.
-        for (int i = 0; i < values.Length; i++) if (!keep[i]) values[i] = null!;
-        foreach (int slot in freshSlots) buffers[slot] = null;
+        Release();
         return result;
+    }
+
+    /// <summary>
+    /// Runs the plan on input values of the recorded shapes, writing output i straight into <paramref name="destinations"/>[i]
+    /// where one is given (a run of a buffer nobody else has seen yet, see <see cref="NdArray{T}.Unwritten"/>; an output
+    /// that no instruction writes into a buffer — an input passed through, a constant, a kernel's value — is copied there).
+    /// <paramref name="results"/>[i] receives the destination, or where none is given, the plan's own value, valid until
+    /// its next run. With a destination for every fresh output this allocates no array: a planned unroll runs its steps
+    /// so, with the states, saved values and cotangents in slabs allocated once per sequence.
+    /// </summary>
+    public void RunInto(ReadOnlySpan<NdArray<T>> inputs, ReadOnlySpan<NdArray<T>?> destinations, Span<NdArray<T>> results)
+    {
+        for (int i = 0; i < inputs.Length; i++) values[i] = inputs[i];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            if (destinations[i] is not { } destination || !WritesBuffer(outputs[i])) continue;
+            int slot = outputs[i].Slot;
+            bool redirected = own[slot] is not null ? !ReferenceEquals(values[slot], ownValues[slot]) : values[slot] is not null;
+            if (redirected) continue; // the same value asked for twice: written once, copied to the second destination
+            buffers[slot] = destination.Unwritten;
+            values[slot] = destination;
+        }
+        foreach (int slot in freshSlots)
+            if (values[slot] is null)
+            {
+                var buffer = GC.AllocateUninitializedArray<T>(slotShapes[slot].Size);
+                buffers[slot] = buffer;
+                values[slot] = new NdArray<T>(buffer, slotShapes[slot]);
+            }
+        foreach (var instruction in program) instruction.Run(values, buffers);
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            var value = outputs[i].Value(values, inputs);
+            if (destinations[i] is { } destination)
+            {
+                if (!ReferenceEquals(value, destination)) value.Span.CopyTo(destination.Unwritten);
+                results[i] = destination;
+            }
+            else results[i] = value;
+        }
+        for (int slot = 0; slot < own.Length; slot++)
+            if (own[slot] is { } buffer && !ReferenceEquals(values[slot], ownValues[slot]))
+            {
+                buffers[slot] = buffer;
+                values[slot] = ownValues[slot]!;
+            }
+        Release();
+    }
+
+    private bool WritesBuffer(PlanOutput<T> output) =>
+        output.Constant is null && output.Input < 0 && (own[output.Slot] is not null || Array.IndexOf(freshSlots, output.Slot) >= 0);
+
+    // Inputs and the values of kernels are dropped, so the plan holds no tensor of the caller's between runs.
+    private void Release()
+    {
+        for (int i = 0; i < values.Length; i++) if (!keep[i]) values[i] = null!;
+        foreach (int slot in freshSlots) buffers[slot] = default;
     }
 }
 
@@ -100,6 +169,10 @@ internal sealed class Plan<T> where T : unmanaged, IFloatingPointIeee754<T>
 /// </summary>
 internal readonly record struct PlanOutput<T>(int Input, Tensor<T>? Constant, int Slot, bool Copy) where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>The output's value after a run, without copying (a view of the plan's buffer where it is one).</summary>
+    public NdArray<T> Value(NdArray<T>[] values, ReadOnlySpan<NdArray<T>> inputs) =>
+        Constant is not null ? Constant.Value : Input >= 0 ? inputs[Input] : values[Slot];
+
     public Tensor<T> Read(NdArray<T>[] values, ReadOnlySpan<Tensor<T>> inputs)
     {
         if (Constant is not null) return Constant;

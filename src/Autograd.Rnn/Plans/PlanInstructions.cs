@@ -5,7 +5,7 @@ namespace Autograd.Rnn;
 /// <summary>One instruction of a plan: computes one or more slots of <see cref="Plan{T}"/> from earlier ones.</summary>
 internal abstract class PlanInstruction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public abstract void Run(NdArray<T>[] values, T[]?[] buffers);
+    public abstract void Run(NdArray<T>[] values, ArraySegment<T>[] buffers);
 }
 
 /// <summary>Where an instruction reads one input: a slot of the plan, or a constant recorded with the op.</summary>
@@ -20,7 +20,7 @@ internal sealed class KernelInstruction<T>(Func<NdArray<T>[], NdArray<T>> kernel
 {
     private readonly NdArray<T>[] arguments = new NdArray<T>[inputs.Length];
 
-    public override void Run(NdArray<T>[] values, T[]?[] buffers)
+    public override void Run(NdArray<T>[] values, ArraySegment<T>[] buffers)
     {
         for (int i = 0; i < inputs.Length; i++) arguments[i] = inputs[i].Read(values);
         values[output] = kernel(arguments);
@@ -34,7 +34,7 @@ internal sealed class IntoInstruction<T>(IntoForm<T> form, PlanInput<T>[] inputs
 {
     private readonly NdArray<T>[] arguments = new NdArray<T>[inputs.Length];
 
-    public override void Run(NdArray<T>[] values, T[]?[] buffers)
+    public override void Run(NdArray<T>[] values, ArraySegment<T>[] buffers)
     {
         for (int i = 0; i < inputs.Length; i++) arguments[i] = inputs[i].Read(values);
         form.Invoke(arguments, buffers[output]);

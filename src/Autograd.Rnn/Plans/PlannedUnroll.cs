@@ -13,28 +13,45 @@ namespace Autograd.Rnn;
 /// the outputs at padded steps.
 /// </summary>
 /// <remarks>
+/// Nothing is allocated per step but small views: the plans write each step's states, saved values and input cotangent
+/// straight into slabs allocated once per sequence (<see cref="Plan{T}.RunInto"/>), the step inputs are read from the
+/// blocks of projected inputs as views, and their cotangents are returned one per block, so no per-step slice or Concat
+/// is recorded at the <see cref="Grad"/> level. <see cref="ScanResult{T}.StepStates"/> slices a step's state only when it
+/// is read.
+/// <para>
 /// Used only when the traced tensors among the parameters, the initial state and the step inputs are traced at one
 /// reverse level (not a planning or forward-mode one), that level is the only one running on the thread, and the values
-/// under it are constants: this op's VJP runs
-/// kernels, so it is not differentiable again, and with any enclosing level (gradients of gradients, HVPs) Scan stays
-/// eager, where every op is recorded and nesting works as always. An afterStep hook runs between steps, so the unroll
-/// cannot be one op: each step is then one planned op (<see cref="PlannedStep{T}"/>). Otherwise (a step that cannot be
-/// planned, <see cref="Compile.Eagerly"/>, anomaly detection) Scan runs eagerly too.
+/// under it are constants: this op's VJP runs kernels, so it is not differentiable again, and with any enclosing level
+/// (gradients of gradients, HVPs) Scan stays eager, where every op is recorded and nesting works as always. An afterStep
+/// hook runs between steps, so the unroll cannot be one op: each step is then one planned op
+/// (<see cref="PlannedStep{T}"/>). Otherwise (a step that cannot be planned, <see cref="Compile.Eagerly"/>, anomaly
+/// detection) Scan runs eagerly too.
+/// </para>
 /// </remarks>
 internal static class PlannedUnroll
 {
-    /// <summary>The unroll as one planned op, or null when it must run eagerly (see <see cref="PlannedUnroll"/>).</summary>
-    public static ScanResult<T>? TryScan<T>(Cell<T> cell, Params<T> parameters, RecurrentState<T> initialState, Tensor<T>[] stepInputs,
+    /// <summary>
+    /// The unroll as one planned op, or null when it must run eagerly (see <see cref="PlannedUnroll"/>).
+    /// <paramref name="stepBlocks"/> are the step inputs as blocks of consecutive steps, each [steps in block, batch, k],
+    /// in time order.
+    /// </summary>
+    public static ScanResult<T>? TryScan<T>(Cell<T> cell, Params<T> parameters, RecurrentState<T> initialState, Tensor<T>[] stepBlocks,
         bool reverse, UnrollMasks<T>? masks = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!PlanRecorder.Enabled || Grad.Running != 1) return null;
         var parameterTensors = parameters.Tensors();
-        int parameterCount = parameterTensors.Length, parts = initialState.Count, steps = stepInputs.Length;
-        // Everything the unroll reads, at its live levels: parameters, initial state parts, step inputs.
-        var inputs = new Tensor<T>[parameterCount + parts + steps];
+        int parameterCount = parameterTensors.Length, parts = initialState.Count, steps = 0;
+        // Everything the unroll reads, at its live levels: parameters, initial state parts, blocks of step inputs.
+        var inputs = new Tensor<T>[parameterCount + parts + stepBlocks.Length];
         for (int i = 0; i < parameterCount; i++) inputs[i] = parameterTensors[i].Live;
         for (int p = 0; p < parts; p++) inputs[parameterCount + p] = initialState[p].Live;
-        for (int t = 0; t < steps; t++) inputs[parameterCount + parts + t] = stepInputs[t].Live;
+        for (int b = 0; b < stepBlocks.Length; b++)
+        {
+            inputs[parameterCount + parts + b] = stepBlocks[b].Live;
+            if (stepBlocks[b].Rank != 3 || stepBlocks[b].Shape[1] != stepBlocks[0].Shape[1] || stepBlocks[b].Shape[2] != stepBlocks[0].Shape[2])
+                return null;
+            steps += stepBlocks[b].Shape[0];
+        }
         Level? level = null;
         foreach (var input in inputs)
         {
@@ -44,20 +61,17 @@ internal static class PlannedUnroll
             if (input.Primal!.IsTraced) return null;
         }
         // A forward level records no graph for a VJP to hang on: its tangents must be carried op by op, eagerly.
-        if (level is null || level.IsPlanning || level.IsForward) return null;
+        if (level is null || level.IsPlanning || level.IsForward || steps == 0) return null;
 
         var primals = Array.ConvertAll(inputs, input => input.PrimalAt(level.Id));
-        var first = reverse ? steps - 1 : 0;
+        var unroll = new Unroll<T>(primals, parameterCount, parts, steps, reverse, masks);
         var arguments = new Tensor<T>[parameterCount + parts + 1];
         Array.Copy(primals, arguments, parameterCount + parts);
-        arguments[^1] = primals[parameterCount + parts + first];
-        var plan = StepVjpPlan<T>.Record(cell, parameters.WithTensors(primals[..parameterCount]), arguments, out _);
+        arguments[^1] = new Tensor<T>(unroll.StepInput(reverse ? steps - 1 : 0));
+        var plan = StepVjpPlans<T>.For(cell, parameters.WithTensors(primals[..parameterCount]), arguments);
         if (plan is null) return null;
-        for (int t = 0; t < steps; t++)
-            if (!primals[parameterCount + parts + t].Shape.Equals(arguments[^1].Shape)) return null;
 
-        var unroll = new Unroll<T>(plan, primals, parameterCount, parts, steps, reverse, masks);
-        var packed = unroll.RunForward();
+        var packed = unroll.RunForward(plan);
         var traced = new Tensor<T>?[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
         {
@@ -65,56 +79,69 @@ internal static class PlannedUnroll
             if (inputs[i].Node is not null && plan.Reached[stepInput]) traced[i] = inputs[i];
         }
         var result = Tensor<T>.Record(packed, level, "Scan (planned)", traced, unroll.Vjp);
-
-        // Part-major: [part p, step t] is row p·steps + t.
-        int batch = initialState.Hidden.Shape[0], hidden = initialState.Hidden.Shape[1];
-        var outputs = Tensor.Narrow(result, 0, 0, steps).Reshape(steps, batch, hidden);
-        var pieces = Tensor.Unstack(result, 0);
-        var states = new RecurrentState<T>[steps];
-        for (int t = 0; t < steps; t++)
-        {
-            var state = new Tensor<T>[parts];
-            for (int p = 0; p < parts; p++) state[p] = pieces[p * steps + t];
-            states[t] = RecurrentState<T>.Of(state);
-        }
-        return new ScanResult<T>(outputs, states[reverse ? 0 : steps - 1], states);
+        return PlannedStepStates<T>.Result(result, parts, steps, reverse);
     }
 
-    /// <summary>One call's unroll: the forward run and the values kept for its VJP.</summary>
-    private sealed class Unroll<T>(StepVjpPlan<T> plan, Tensor<T>[] primals, int parameterCount, int parts, int steps, bool reverse,
-        UnrollMasks<T>? masks)
+    /// <summary>One call's unroll: the forward run into slabs, and the VJP that reads them back.</summary>
+    private sealed class Unroll<T>(Tensor<T>[] primals, int parameterCount, int parts, int steps, bool reverse, UnrollMasks<T>? masks)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Per step (in time order): the state before it and the values its VJP reads, released as the VJP passes them.
-        private readonly Tensor<T>[]?[] before = new Tensor<T>[steps][];
-        private readonly Tensor<T>[]?[] saved = new Tensor<T>[steps][];
+        private readonly Shape stateShape = primals[parameterCount].Shape;
+        private readonly Shape stepShape = primals[parameterCount + parts].Shape.Without(0);
+        private StepVjpPlan<T> plan = null!;
+        // Per step, in time order: the state parts after it (views of the result), its input and the values its VJP reads
+        // (views of one slab per saved value).
+        private readonly NdArray<T>[] states = new NdArray<T>[steps * parts];
+        private readonly NdArray<T>[] stepInputs = new NdArray<T>[steps];
+        private NdArray<T>[] saved = [];
         private Tensor<T>? lastCotangent;
         private Tensor<T>[]? cotangents;
 
         private int StepAt(int i) => reverse ? steps - 1 - i : i;
 
-        public Tensor<T> RunForward()
+        private int FirstBlock => parameterCount + parts;
+
+        /// <summary>Step <paramref name="t"/>'s input: a view of the block holding it.</summary>
+        public NdArray<T> StepInput(int t)
         {
-            var hiddenShape = primals[parameterCount].Shape;
-            int size = hiddenShape.Size;
-            var packed = GC.AllocateUninitializedArray<T>(parts * steps * size);
-            var arguments = new Tensor<T>[parameterCount + parts + 1];
-            Array.Copy(primals, arguments, parameterCount + parts);
+            for (int b = FirstBlock; ; b++)
+            {
+                var block = primals[b].Value;
+                int count = block.Shape[0];
+                if (t < count) return block.View(t * stepShape.Size, stepShape);
+                t -= count;
+            }
+        }
+
+        public Tensor<T> RunForward(StepVjpPlan<T> recorded)
+        {
+            plan = recorded;
+            int size = stateShape.Size, savedCount = plan.SavedCount;
+            var packed = new NdArray<T>(GC.AllocateUninitializedArray<T>(parts * steps * size), new Shape(parts * steps, stateShape[0], stateShape[1]));
+            saved = new NdArray<T>[steps * savedCount];
+            var slabs = new NdArray<T>[savedCount];
+            var savedShapes = new Shape[savedCount];
+            for (int s = 0; s < savedCount; s++)
+            {
+                savedShapes[s] = plan.Forward.OutputShape(parts + s);
+                slabs[s] = new NdArray<T>(GC.AllocateUninitializedArray<T>(steps * savedShapes[s].Size), savedShapes[s].Inserting(0, steps));
+            }
+            var arguments = new NdArray<T>[parameterCount + parts + 1];
+            for (int i = 0; i < parameterCount + parts; i++) arguments[i] = primals[i].Value;
+            var destinations = new NdArray<T>?[parts + savedCount];
+            var results = new NdArray<T>[parts + savedCount];
             for (int i = 0; i < steps; i++)
             {
                 int t = StepAt(i);
-                arguments[^1] = primals[parameterCount + parts + t];
-                before[t] = arguments[parameterCount..^1];
-                var results = plan.Forward.Run(arguments);
-                saved[t] = results[parts..];
-                masks?.KeepPadded(t, results, arguments.AsSpan(parameterCount, parts));
-                for (int p = 0; p < parts; p++)
-                {
-                    results[p].Value.Span.CopyTo(packed.AsSpan((p * steps + t) * size, size));
-                    arguments[parameterCount + p] = results[p];
-                }
+                arguments[^1] = stepInputs[t] = StepInput(t);
+                for (int p = 0; p < parts; p++) destinations[p] = states[t * parts + p] = packed.View((p * steps + t) * size, stateShape);
+                for (int s = 0; s < savedCount; s++)
+                    destinations[parts + s] = saved[t * savedCount + s] = slabs[s].View(t * savedShapes[s].Size, savedShapes[s]);
+                plan.Forward.RunInto(arguments, destinations, results);
+                masks?.KeepPadded(t, states.AsSpan(t * parts, parts), arguments.AsSpan(parameterCount, parts));
+                for (int p = 0; p < parts; p++) arguments[parameterCount + p] = states[t * parts + p];
             }
-            return new Tensor<T>(new NdArray<T>(packed, new Shape(parts * steps, hiddenShape[0], hiddenShape[1])));
+            return new Tensor<T>(packed);
         }
 
         /// <summary>
@@ -135,41 +162,73 @@ internal static class PlannedUnroll
 
         private Tensor<T>[] Sweep(Tensor<T> g)
         {
-            int size = primals[parameterCount].Size;
-            var stateShape = primals[parameterCount].Shape;
+            int size = stateShape.Size, savedCount = plan.SavedCount;
+            var gSpan = g.Value.Span;
             var result = new Tensor<T>[primals.Length];
             var parameterSums = new T[]?[parameterCount];
-            var carry = new Tensor<T>?[parts];
-            var next = new Tensor<T>[parts];
-            var arguments = new Tensor<T>[parameterCount + parts + 1 + plan.SavedCount + parts];
-            Array.Copy(primals, arguments, parameterCount);
+            // The next-state cotangents fed to each step (its output's share of g plus what the later step sent back) and
+            // the state cotangents each step returns: distinct buffers, so a plan never writes what it still reads.
+            var seeds = new NdArray<T>[parts];
+            var carry = new NdArray<T>[parts];
+            for (int p = 0; p < parts; p++)
+            {
+                seeds[p] = new NdArray<T>(GC.AllocateUninitializedArray<T>(size), stateShape);
+                carry[p] = new NdArray<T>(GC.AllocateUninitializedArray<T>(size), stateShape);
+            }
+            bool inputReached = plan.Reached[parameterCount + parts];
+            var blockCotangents = new NdArray<T>[primals.Length - FirstBlock];
+            for (int b = 0; b < blockCotangents.Length && inputReached; b++)
+                blockCotangents[b] = new NdArray<T>(GC.AllocateUninitializedArray<T>(primals[FirstBlock + b].Size), primals[FirstBlock + b].Shape);
+
+            var arguments = new NdArray<T>[parameterCount + parts + 1 + savedCount + parts];
+            for (int k = 0; k < parameterCount; k++) arguments[k] = primals[k].Value;
+            var destinations = new NdArray<T>?[parameterCount + parts + 1];
+            for (int p = 0; p < parts; p++) destinations[parameterCount + p] = carry[p];
+            var results = new NdArray<T>[parameterCount + parts + 1];
             for (int i = steps - 1; i >= 0; i--)
             {
                 int t = StepAt(i);
-                before[t]!.CopyTo(arguments, parameterCount);
-                arguments[parameterCount + parts] = primals[parameterCount + parts + t];
-                saved[t]!.CopyTo(arguments, parameterCount + parts + 1);
+                for (int p = 0; p < parts; p++)
+                    arguments[parameterCount + p] = i == 0 ? primals[parameterCount + p].Value : states[StepAt(i - 1) * parts + p];
+                arguments[parameterCount + parts] = stepInputs[t];
+                Array.Copy(saved, t * savedCount, arguments, parameterCount + parts + 1, savedCount);
                 for (int p = 0; p < parts; p++)
                 {
-                    var seed = new Tensor<T>(g.Value.View((p * steps + t) * size, stateShape));
-                    next[p] = carry[p] is { } carried ? seed + carried : seed;
-                    arguments[^(parts - p)] = masks is null ? next[p] : masks.IntoStep(t, next[p]);
+                    var share = gSpan.Slice((p * steps + t) * size, size);
+                    if (i == steps - 1) share.CopyTo(seeds[p].Unwritten);
+                    else System.Numerics.Tensors.TensorPrimitives.Add(share, carry[p].Span, seeds[p].Unwritten);
+                    arguments[^(parts - p)] = masks is null ? seeds[p] : masks.IntoStep(t, seeds[p]);
                 }
-                var step = plan.Backward.Run(arguments);
+                destinations[^1] = inputReached ? StepCotangent(blockCotangents, t) : null;
+                plan.Backward.RunInto(arguments, destinations, results);
+                masks?.PastStep(t, seeds, carry);
                 for (int k = 0; k < parameterCount; k++)
                 {
                     if (!plan.Reached[k]) continue;
                     var sum = parameterSums[k];
-                    if (sum is null) parameterSums[k] = step[k].Value.ToArray();
-                    else System.Numerics.Tensors.TensorPrimitives.Add(sum, step[k].Value.Span, sum);
+                    if (sum is null) parameterSums[k] = results[k].ToArray();
+                    else System.Numerics.Tensors.TensorPrimitives.Add(sum, results[k].Span, sum);
                 }
-                for (int p = 0; p < parts; p++) carry[p] = masks is null ? step[parameterCount + p] : masks.PastStep(t, next[p], step[parameterCount + p]);
-                result[parameterCount + parts + t] = step[parameterCount + parts];
             }
             for (int k = 0; k < parameterCount; k++)
                 result[k] = parameterSums[k] is { } sum ? new Tensor<T>(new NdArray<T>(sum, primals[k].Shape)) : Tensor.ZerosLike(primals[k]);
-            for (int p = 0; p < parts; p++) result[parameterCount + p] = carry[p] ?? Tensor.ZerosLike(primals[parameterCount + p]);
+            // The carry buffers are this sweep's own and are never written again: the initial state's cotangents as they are.
+            for (int p = 0; p < parts; p++) result[parameterCount + p] = new Tensor<T>(carry[p]);
+            for (int b = 0; b < blockCotangents.Length; b++)
+                result[FirstBlock + b] = inputReached ? new Tensor<T>(blockCotangents[b]) : Tensor.ZerosLike(primals[FirstBlock + b]);
             return result;
+        }
+
+        // Step t's input cotangent: a view of the cotangent of the block holding the step.
+        private NdArray<T> StepCotangent(NdArray<T>[] blockCotangents, int t)
+        {
+            foreach (var block in blockCotangents)
+            {
+                int count = block.Shape[0];
+                if (t < count) return block.View(t * stepShape.Size, stepShape);
+                t -= count;
+            }
+            throw new ArgumentOutOfRangeException(nameof(t));
         }
     }
 }

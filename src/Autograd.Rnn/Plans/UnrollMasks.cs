@@ -15,20 +15,29 @@ internal sealed class UnrollMasks<T>(Tensor<T>?[] masks) where T : unmanaged, IF
 {
     private static readonly Tensor<T> Zero = Tensor.Scalar(T.Zero);
 
-    /// <summary>Replaces each next state part <paramref name="next"/>[p] by the previous one where step t is padding.</summary>
-    public void KeepPadded(int t, Tensor<T>[] next, ReadOnlySpan<Tensor<T>> before)
+    /// <summary>
+    /// Where step t is padding, overwrites each next state part <paramref name="next"/>[p] (the unroll's own slab, not yet
+    /// handed out) with Where(mask_t, next, before).
+    /// </summary>
+    public void KeepPadded(int t, ReadOnlySpan<NdArray<T>> next, ReadOnlySpan<NdArray<T>> before)
     {
         if (masks[t] is not { } mask) return;
-        for (int p = 0; p < before.Length; p++) next[p] = Tensor.Where(mask, next[p], before[p]);
+        for (int p = 0; p < before.Length; p++)
+            Tensor.Where(mask, new Tensor<T>(next[p]), new Tensor<T>(before[p])).Value.Span.CopyTo(next[p].Unwritten);
     }
 
     /// <summary>The part of the next state's cotangent <paramref name="g"/> that reaches step t's VJP.</summary>
-    public Tensor<T> IntoStep(int t, Tensor<T> g) => masks[t] is { } mask ? Tensor.Where(mask, g, Zero) : g;
+    public NdArray<T> IntoStep(int t, NdArray<T> g) => masks[t] is { } mask ? Tensor.Where(mask, new Tensor<T>(g), Zero).Value : g;
 
     /// <summary>
-    /// The cotangent of the state before step t: what the step's VJP gave (<paramref name="throughStep"/>) plus, where
-    /// step t is padding, the next state's cotangent <paramref name="g"/> itself (the state was passed on unchanged there).
+    /// The cotangents of the states before step t: what the step's VJP wrote into <paramref name="throughStep"/> (the
+    /// sweep's own buffers, overwritten here) plus, where step t is padding, the next state's cotangent
+    /// <paramref name="g"/> itself (the state was passed on unchanged there).
     /// </summary>
-    public Tensor<T> PastStep(int t, Tensor<T> g, Tensor<T> throughStep) =>
-        masks[t] is { } mask ? throughStep + Tensor.Where(mask, Zero, g) : throughStep;
+    public void PastStep(int t, ReadOnlySpan<NdArray<T>> g, ReadOnlySpan<NdArray<T>> throughStep)
+    {
+        if (masks[t] is not { } mask) return;
+        for (int p = 0; p < g.Length; p++)
+            (new Tensor<T>(throughStep[p]) + Tensor.Where(mask, Zero, new Tensor<T>(g[p]))).Value.Span.CopyTo(throughStep[p].Unwritten);
+    }
 }

@@ -55,9 +55,10 @@ public static class Recurrence
         var (steps, batch) = Validate(cell, initialState, inputs, lengths);
         if (lengths is not null && !AllValid(lengths, steps - 1)) inputs = WithoutPadding(inputs, lengths);
 
-        var stepInputs = ProjectInputs(cell, parameters, inputs);
-        if (afterStep is null && PlanTraining(cell, parameters, initialState, stepInputs, lengths, reverse) is { } planned)
+        var stepBlocks = ProjectInputs(cell, parameters, inputs);
+        if (afterStep is null && PlanTraining(cell, parameters, initialState, stepBlocks, steps, lengths, reverse) is { } planned)
             return planned;
+        var stepInputs = StepsOf(stepBlocks);
 
         var outputs = new Tensor<T>[steps];
         var states = new RecurrentState<T>[steps];
@@ -95,14 +96,13 @@ public static class Recurrence
     /// The unroll as one planned op under one Grad level (see <see cref="PlannedUnroll"/>), or null. With lengths, the op
     /// keeps the state at padded steps itself, and the outputs there are zeroed by one Where over all steps.
     /// </summary>
-    private static ScanResult<T>? PlanTraining<T>(Cell<T> cell, Params<T> parameters, RecurrentState<T> initialState, Tensor<T>[] stepInputs,
-        int[]? lengths, bool reverse) where T : unmanaged, IFloatingPointIeee754<T>
+    private static ScanResult<T>? PlanTraining<T>(Cell<T> cell, Params<T> parameters, RecurrentState<T> initialState, Tensor<T>[] stepBlocks,
+        int steps, int[]? lengths, bool reverse) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int steps = stepInputs.Length;
-        if (lengths is null || AllValid(lengths, steps - 1)) return PlannedUnroll.TryScan(cell, parameters, initialState, stepInputs, reverse);
+        if (lengths is null || AllValid(lengths, steps - 1)) return PlannedUnroll.TryScan(cell, parameters, initialState, stepBlocks, reverse);
         var masks = new Tensor<T>?[steps];
         for (int t = 0; t < steps; t++) masks[t] = AllValid(lengths, t) ? null : StepMask<T>(lengths, t);
-        if (PlannedUnroll.TryScan(cell, parameters, initialState, stepInputs, reverse, new UnrollMasks<T>(masks)) is not { } planned) return null;
+        if (PlannedUnroll.TryScan(cell, parameters, initialState, stepBlocks, reverse, new UnrollMasks<T>(masks)) is not { } planned) return null;
         return planned with { Outputs = Tensor.Where(ValidSteps<T>(lengths, steps), planned.Outputs, Tensor.Scalar(T.Zero)) };
     }
 
@@ -128,25 +128,35 @@ public static class Recurrence
 
     /// <summary>
     /// The input-only part of every step, as matrix products over blocks of consecutive steps
-    /// ([steps·batch, features] each) instead of one per step, then split into steps (views, not copies).
+    /// ([steps·batch, features] each) instead of one per step: blocks [steps in block, batch, k] in time order (the inputs
+    /// themselves when the cell has no input projection).
     /// </summary>
     private static Tensor<T>[] ProjectInputs<T>(Cell<T> cell, Params<T> parameters, Tensor<T> inputs)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (cell.InputProjection is null) return Tensor.Unstack(inputs, 0);
+        if (cell.InputProjection is null) return [inputs];
         int steps = inputs.Shape[0], batch = inputs.Shape[1], features = inputs.Shape[2];
-        var result = new Tensor<T>[steps];
+        var result = new List<Tensor<T>>();
         int blockSteps = 1; // the first block is one step, which tells the projection's width
         for (int start = 0; start < steps;)
         {
             int count = Math.Min(blockSteps, steps - start);
             var block = Tensor.Narrow(inputs, 0, start, count).Reshape(count * batch, features);
             var projected = cell.InputProjection(parameters, block);
-            Tensor.Unstack(projected.Reshape(count, batch, -1), 0).CopyTo(result, start);
+            result.Add(projected.Reshape(count, batch, -1));
             blockSteps = Math.Max(1, ProjectionBlockElements / Math.Max(1, projected.Size / count));
             start += count;
         }
-        return result;
+        return [.. result];
+    }
+
+    /// <summary>The steps of the blocks, in time order (views, not copies).</summary>
+    private static Tensor<T>[] StepsOf<T>(Tensor<T>[] blocks) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (blocks.Length == 1) return Tensor.Unstack(blocks[0], 0);
+        var steps = new List<Tensor<T>>();
+        foreach (var block in blocks) steps.AddRange(Tensor.Unstack(block, 0));
+        return [.. steps];
     }
 
     private static (int Steps, int Batch) Validate<T>(Cell<T> cell, RecurrentState<T> initialState, Tensor<T> inputs, int[]? lengths)

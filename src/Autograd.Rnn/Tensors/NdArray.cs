@@ -37,6 +37,13 @@ internal sealed class NdArray<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public T[] ToArray() => Span.ToArray();
 
+    /// <summary>
+    /// The elements as a writable run of the buffer, only for a plan writing a value that has not been handed to anyone
+    /// yet (a slab a planned unroll allocated, filled step by step before the unroll's result exists); every other
+    /// reader must treat the value as immutable.
+    /// </summary>
+    internal ArraySegment<T> Unwritten => new(data, offset, Shape.Size);
+
     /// <summary>The <paramref name="shape"/>.Size elements from flat position <paramref name="start"/>, sharing this buffer.</summary>
     public NdArray<T> View(int start, Shape shape)
     {

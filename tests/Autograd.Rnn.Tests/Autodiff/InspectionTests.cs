@@ -1,3 +1,4 @@
+using Autograd.Rnn.TestSupport;
 using System.Text.RegularExpressions;
 
 namespace Autograd.Rnn.Tests.Autodiff;
@@ -37,15 +38,23 @@ public partial class InspectionTests
     }
 
     [Fact]
-    public void A_recurrent_layer_graph_names_its_PyTorch_parameters_and_grows_with_the_sequence()
+    [Trait(EagerRun.Trait, EagerRun.NeedsPlans)]
+    public void A_recurrent_layer_graph_names_its_PyTorch_parameters_and_grows_with_the_sequence_only_when_eager()
     {
         var layer = RecurrentLayer.Lstm<float>(3, 4);
         var p = layer.Initialize(seed: 1);
         string Dot(int steps) => Graph.ToDot(q => Tensor.Sum(layer.Apply(q, Tensor.Ones<float>(steps, 2, 3)).Output), p);
-        string short_ = Dot(2), long_ = Dot(50);
+        string short_, long_;
+        using (Compile.Eagerly()) (short_, long_) = (Dot(2), Dot(50));
         foreach (var name in new[] { @"weight_ih_l0\n[16,3]", @"weight_hh_l0\n[16,4]", @"bias_ih_l0\n[16]", @"bias_hh_l0\n[16]" })
             Assert.Contains(name, short_);
         Assert.True(NodeLabel().Matches(long_).Count > 10 * NodeLabel().Matches(short_).Count / 2);
+
+        // Planned, the unroll is one op whatever the length: no node per step.
+        string plannedShort = Dot(2), plannedLong = Dot(50);
+        Assert.Contains(@"weight_hh_l0\n[16,4]", plannedLong);
+        Assert.Contains("Scan (planned)", plannedLong);
+        Assert.Equal(NodeLabel().Matches(plannedShort).Count, NodeLabel().Matches(plannedLong).Count);
     }
 
     [Fact]

@@ -20,10 +20,13 @@ internal static class NarrowOp
             (x, _, g) => PadOp.Apply(g, axis, start, x.Shape.Span[axis] - start - length),
             (_, _, t) => Apply(t, axis, start, length),
             new NarrowSlice(axis, start, length),
-            form: x.Shape.Product(0, axis) == 1 ? null : new IntoBuffer<T>(axis, start, length));
+            // In a plan even a slice that is one run of x (which the kernel shares) is copied into the plan's buffer: a
+            // replay then allocates nothing, where a view costs an object per replay (an LSTM's four gate slices at batch 1).
+            // Only a planning level reads the form, so eager slices (every step of an unroll) do not allocate one.
+            form: x.Live.Node is { Level.IsPlanning: true } ? new IntoBuffer<T>(axis, start, length) : null);
     }
 
-    /// <summary>The plan form of a slice that is not one run of x (a column slice): the same block copy, into the plan's buffer.</summary>
+    /// <summary>The plan form of a slice: the kernel's block copy, into the plan's buffer.</summary>
     private sealed class IntoBuffer<T>(int axis, int start, int length) : IntoForm<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public override void Invoke(NdArray<T>[] inputs, Span<T> destination)

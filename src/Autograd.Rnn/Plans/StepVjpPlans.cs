@@ -1,0 +1,63 @@
+using System.Numerics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace Autograd.Rnn;
+
+/// <summary>
+/// The recorded step plans of cells whose step captures nothing, kept across <c>Recurrence.Scan</c> calls, so a training
+/// loop records a layer's step and its VJP once instead of on every call. A step delegate whose target has no instance
+/// fields (a lambda that closes over no variable, as the built-in LSTM's) computes the same function of its parameters,
+/// state and input on every call, so its plan for given parameter names, shapes and state and input shapes is the same
+/// too. A step that closes over anything (a tensor or a setting a caller may change between calls, a user's function
+/// wrapped by <see cref="Cell.FromFunction{T}(string, Func{Params{T}, Tensor{T}, Tensor{T}, Tensor{T}}, Func{int, int, ulong, Params{T}})"/>)
+/// is recorded on every call, as before.
+/// </summary>
+/// <remarks>
+/// Plans are kept per thread (a plan runs one step at a time) and per cell (released with it). Sharing one plan between
+/// unrolls of the same thread is safe: a run keeps nothing for the next one (every result the unroll keeps is written
+/// into its own slabs, and borrowed results are read before the next run).
+/// </remarks>
+internal static class StepVjpPlans<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>At most this many plans per cell and thread (a cell used at several shapes); the oldest is dropped.</summary>
+    private const int Capacity = 8;
+
+    [ThreadStatic] private static ConditionalWeakTable<Cell<T>, Kept>? kept;
+
+    private sealed class Kept(bool capturesNothing)
+    {
+        public bool CapturesNothing { get; } = capturesNothing;
+
+        public List<(string[] Names, StepVjpPlan<T> Plan)> Plans { get; } = [];
+    }
+
+    /// <summary>
+    /// The plan of <paramref name="cell"/>'s step for these parameters (by name and shape) and arguments (parameters, state
+    /// parts, input), from an earlier call when there is one, else recorded (see <see cref="StepVjpPlan{T}.Record"/>).
+    /// </summary>
+    public static StepVjpPlan<T>? For(Cell<T> cell, Params<T> parameters, Tensor<T>[] arguments)
+    {
+        var entry = (kept ??= new()).GetValue(cell, c => new Kept(CapturesNothing(c.ProjectedStep)));
+        if (entry.CapturesNothing)
+            foreach (var (names, plan) in entry.Plans)
+                if (plan.Forward.Fits(arguments) && SameNames(names, parameters.Names)) return plan;
+        var recorded = StepVjpPlan<T>.Record(cell, parameters, arguments, out _);
+        if (recorded is not null && entry.CapturesNothing)
+        {
+            if (entry.Plans.Count == Capacity) entry.Plans.RemoveAt(0);
+            entry.Plans.Add(([.. parameters.Names], recorded));
+        }
+        return recorded;
+    }
+
+    private static bool CapturesNothing(Delegate step) =>
+        step.Target is null || step.Target.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).Length == 0;
+
+    private static bool SameNames(string[] names, IReadOnlyList<string> other)
+    {
+        if (names.Length != other.Count) return false;
+        for (int i = 0; i < names.Length; i++) if (!string.Equals(names[i], other[i], StringComparison.Ordinal)) return false;
+        return true;
+    }
+}

@@ -1,0 +1,75 @@
+namespace Autograd.Rnn.Tests.Plans;
+
+/// <summary>
+/// A training Scan keeps the recorded plans of a cell whose step captures nothing, and records again for one that captures
+/// anything: a captured tensor or setting may change between calls, and the plan must never run a stale one.
+/// </summary>
+public class StepVjpPlansTests
+{
+    private static Tensor<double>[] Arguments(Params<double> parameters, int batch, int hidden, int parts, int width, ulong seed)
+    {
+        var arguments = new List<Tensor<double>>(parameters.Tensors());
+        for (int p = 0; p < parts; p++) arguments.Add(Tensor.RandomNormal<double>([batch, hidden], seed + (ulong)p));
+        arguments.Add(Tensor.RandomNormal<double>([batch, width], seed + 10));
+        return [.. arguments];
+    }
+
+    [Fact]
+    public void The_lstm_step_is_recorded_once_per_shape_and_a_capturing_step_on_every_call()
+    {
+        var lstm = Cells.Lstm<double>();
+        var parameters = lstm.Initialize(3, 4, 1);
+        var first = StepVjpPlans<double>.For(lstm, parameters, Arguments(parameters, 2, 4, 2, 16, 5));
+        Assert.NotNull(first);
+        Assert.Same(first, StepVjpPlans<double>.For(lstm, parameters, Arguments(parameters, 2, 4, 2, 16, 6)));
+        Assert.NotSame(first, StepVjpPlans<double>.For(lstm, parameters, Arguments(parameters, 3, 4, 2, 16, 6))); // another batch
+
+        var scale = Tensor.Scalar(0.5);
+        var capturing = Cell.FromFunction<double>("scaled", (p, h, x) => Tensor.Tanh(x + h.MatMul(p["u"]) * scale),
+            (_, hidden, seed) => Params<double>.Empty.Add("u", Tensor.RandomNormal<double>([hidden, hidden], seed)));
+        var u = capturing.Initialize(4, 4, 2);
+        var once = StepVjpPlans<double>.For(capturing, u, Arguments(u, 2, 4, 1, 4, 7));
+        Assert.NotNull(once);
+        Assert.NotSame(once, StepVjpPlans<double>.For(capturing, u, Arguments(u, 2, 4, 1, 4, 7)));
+    }
+
+    [Fact]
+    public void Repeated_training_steps_with_one_lstm_layer_give_the_eager_gradients_every_time()
+    {
+        var layer = RecurrentLayer.Lstm<double>(3, 5, RecurrentLayerOptions.Default.WithBidirectional(true));
+        var parameters = layer.Initialize(seed: 1);
+        for (int step = 0; step < 3; step++)
+        {
+            var input = Tensor.RandomNormal<double>([4 + step % 2, 2, 3], 10 + (ulong)step);
+            Tensor<double> Loss(Params<double> p) => Tensor.Mean(layer.Apply(p, input).Output * layer.Apply(p, input).Output);
+            var planned = Grad.ValueAndGrad(Loss, parameters);
+            GradientResult<double> eager;
+            using (Compile.Eagerly()) eager = Grad.ValueAndGrad(Loss, parameters);
+            Assert.True(Bits.Same(planned.Value, eager.Value), $"step {step}");
+            foreach (var name in eager.Gradients.Names)
+                Assert.True(planned.Gradients[name].AllClose(eager.Gradients[name], 1e-10, 1e-12), $"step {step}, {name}");
+            parameters = parameters.Zip(planned.Gradients, (w, g) => w - 0.1 * g);
+        }
+    }
+
+    [Fact]
+    public void A_cell_that_captures_a_tensor_sees_its_new_value_on_the_next_call()
+    {
+        var scale = Tensor.Scalar(0.5);
+        var cell = Cell.FromFunction<double>("scaled", (p, h, x) => Tensor.Tanh(x.MatMul(p["w"]) + h.MatMul(p["u"]) * scale),
+            (input, hidden, seed) => Params<double>.Empty.Add("w", Tensor.RandomNormal<double>([input, hidden], seed))
+                .Add("u", Tensor.RandomNormal<double>([hidden, hidden], seed + 1)));
+        var parameters = cell.Initialize(3, 4, 1);
+        var inputs = Tensor.RandomNormal<double>([5, 2, 3], 2);
+        Tensor<double> Loss(Params<double> p) => Recurrence.Scan(cell, p, cell.ZeroState(2, 4), inputs).Outputs.Sum();
+        foreach (var value in new[] { 0.5, -2.0 })
+        {
+            scale = Tensor.Scalar(value);
+            var planned = Grad.Gradient(Loss, parameters);
+            Params<double> eager;
+            using (Compile.Eagerly()) eager = Grad.Gradient(Loss, parameters);
+            foreach (var name in eager.Names)
+                Assert.True(planned[name].AllClose(eager[name], 1e-10, 1e-12), $"scale {value}, {name}");
+        }
+    }
+}
