@@ -35,12 +35,12 @@ public static class Cells
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var init = initialization ?? CellInitialization.Default;
+        // One step function per nonlinearity rather than a lambda testing it: a step that captures nothing keeps its
+        // recorded plans across training calls (StepVjpPlans).
         return new Cell<T>(nonlinearity == Nonlinearity.Tanh ? "RNN_TANH" : "RNN_RELU",
-            (p, state, projected) =>
-            {
-                var preactivation = projected + Recurrent(p, state.Hidden);
-                return RecurrentState<T>.Of(nonlinearity == Nonlinearity.Tanh ? Tensor.Tanh(preactivation) : Tensor.Relu(preactivation));
-            },
+            nonlinearity == Nonlinearity.Tanh
+                ? static (p, state, projected) => RecurrentState<T>.Of(Tensor.Tanh(projected + Recurrent(p, state.Hidden)))
+                : static (p, state, projected) => RecurrentState<T>.Of(Tensor.Relu(projected + Recurrent(p, state.Hidden))),
             (inputSize, hiddenSize, seed) => init.Create<T>(1, inputSize, hiddenSize, seed),
             parameterShapes: (inputSize, hiddenSize) => init.Shapes(1, inputSize, hiddenSize),
             stateParts: 1,

@@ -33,6 +33,27 @@ public class StepVjpPlansTests
         Assert.NotSame(once, StepVjpPlans<double>.For(capturing, u, Arguments(u, 2, 4, 1, 4, 7)));
     }
 
+    [Theory]
+    [InlineData("rnn tanh")]
+    [InlineData("rnn relu")]
+    [InlineData("gru")]
+    [InlineData("gru cho")]
+    public void Every_built_in_cell_is_recorded_once_per_shape(string kind)
+    {
+        var cell = kind switch
+        {
+            "rnn tanh" => Cells.Rnn<double>(),
+            "rnn relu" => Cells.Rnn<double>(Nonlinearity.Relu),
+            "gru" => Cells.Gru<double>(),
+            _ => Cells.Gru<double>(GruVariant.Cho),
+        };
+        int gates = kind.StartsWith("gru", StringComparison.Ordinal) ? 3 : 1;
+        var parameters = cell.Initialize(3, 4, 1);
+        var first = StepVjpPlans<double>.For(cell, parameters, Arguments(parameters, 2, 4, 1, gates * 4, 5));
+        Assert.NotNull(first);
+        Assert.Same(first, StepVjpPlans<double>.For(cell, parameters, Arguments(parameters, 2, 4, 1, gates * 4, 6)));
+    }
+
     [Fact]
     public void Repeated_training_steps_with_one_lstm_layer_give_the_eager_gradients_every_time()
     {
