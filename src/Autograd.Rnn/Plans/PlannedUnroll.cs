@@ -44,7 +44,7 @@ internal static class PlannedUnroll
             if (input.Primal!.IsTraced) return null;
         }
         // A forward level records no graph for a VJP to hang on: its tangents must be carried op by op, eagerly.
-        if (level is null || level.IsPlanning || level.IsForward) return null;
+        if (level is null || level.IsPlanning || level.IsForward || level.IsBatching) return null;
 
         var primals = Array.ConvertAll(inputs, input => input.PrimalAt(level.Id));
         var first = reverse ? steps - 1 : 0;
