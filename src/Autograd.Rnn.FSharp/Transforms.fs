@@ -110,6 +110,10 @@ module Transforms =
     /// <c>xs |> vmapParams (fun x -> parameters |> grad (fun p -> loss p x))</c> gives per-example gradients [batch, …].
     let vmapParams (f: Tensor<'T> -> Params<'T>) (xs: Tensor<'T>) = Grad.VmapParams(xs, Func<_, _> f)
 
+    /// vmapParams over two batches of the same size, example by example: <c>vmapParams2 (fun x y -> grad (fun p -> loss p x y) p) xs ys</c>.
+    let vmapParams2 (f: Tensor<'T> -> Tensor<'T> -> Params<'T>) (xs: Tensor<'T>) (ys: Tensor<'T>) =
+        Grad.VmapParams(Func<_, _, _>(fun x y -> f x y), xs, ys)
+
     /// The gradient of loss p x y for every example pair of xs and ys separately, in one batched pass:
     /// Params with each gradient [batch, …shape of the parameter].
     let perExampleGradients (loss: Params<'T> -> Tensor<'T> -> Tensor<'T> -> Tensor<'T>) (parameters: Params<'T>) (xs: Tensor<'T>) (ys: Tensor<'T>) =
