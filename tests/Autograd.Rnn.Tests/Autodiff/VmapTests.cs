@@ -48,6 +48,23 @@ public class VmapTests
     }
 
     [Fact]
+    public void Elementwise_functions_under_Vmap_give_the_same_bits_as_per_example_calls()
+    {
+        // The same elementwise kernels run on the batch as on each example, so nothing rounds differently.
+        static Tensor<double> G(Tensor<double> x) => Tensor.Tanh(x) * Tensor.Exp(x) + x / 2.0 - Tensor.Sigmoid(x * x);
+        Assert.Equal(Looped(G, Xs).ToArray(), Grad.Vmap(G, Xs).ToArray());
+    }
+
+    [Fact]
+    public void A_compiled_function_called_under_Vmap_runs_eagerly_on_the_batch()
+    {
+        var compiled = Compile.Function<double>(inputs => [Tensor.Tanh(inputs[0].Reshape(1, 3).MatMul(W)) * 2.0]);
+        var expected = Looped(x => compiled([x])[0], Xs);
+        Close(expected, Grad.Vmap(x => compiled([x])[0], Xs));
+        Close(expected, Looped(x => compiled([x])[0], Xs));   // the plan still serves unbatched calls afterwards
+    }
+
+    [Fact]
     public void A_result_that_does_not_depend_on_the_example_is_repeated_for_every_example()
     {
         var c = Tensor.FromArray(new[] { 1.0, 2.0 });
