@@ -114,6 +114,23 @@ public class VmapTests
     }
 
     [Fact]
+    public void Vmap_over_tangents_and_cotangents_gives_the_Jacobian_column_by_column_and_row_by_row()
+    {
+        // Batched directions with one primal: Jvp along each basis vector is a column of J, Vjp of each one a row.
+        var x0 = Xs.Unstack()[0];
+        var jacobian = Grad.Jacobian(F, x0);   // [4, 3]
+        Close(jacobian.Transpose(), Grad.Vmap(v => Grad.Jvp(F, x0, v).Tangent, Identity(3)));
+        Close(jacobian, Grad.Vmap(u => Grad.Vjp(F, x0, u).Cotangent, Identity(4)));
+    }
+
+    private static Tensor<double> Identity(int n)
+    {
+        var values = new double[n * n];
+        for (int i = 0; i < n; i++) values[i * n + i] = 1.0;
+        return Tensor.FromArray(values, n, n);
+    }
+
+    [Fact]
     public void Vmap_of_Jvp_of_Grad_gives_per_example_Hessian_vector_products()
     {
         Tensor<double> Scalar(Tensor<double> x) => Tensor.Sum(F(x)) + Tensor.Sum(x * x * x) * 0.1;
