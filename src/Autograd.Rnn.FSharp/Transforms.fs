@@ -68,7 +68,8 @@ module TransformDispatch =
 /// <c>x |> hessian f</c>, <c>grad (grad f >> Tensor.Sum)</c>. Each is the Grad method of the same name with the point last.
 /// <c>grad</c>, <c>valueAndGrad</c>, <c>valueAndGradWithAux</c>, <c>hvp</c> and <c>jvp</c> take a Tensor or Params point; with a lambda
 /// that reads members of its argument, pipe the point in (<c>p |> grad (fun p -> p.["w"].Sum())</c>) so that F# knows the
-/// argument's type when it checks the lambda. <c>jacobian</c>, <c>hessian</c> and <c>vjp</c> take a tensor.
+/// argument's type when it checks the lambda. <c>jacobian</c>, <c>hessian</c> and <c>vjp</c> take a tensor; <c>vmap</c> maps a
+/// function of one example over a batch (<c>xs |> vmap (grad f)</c>: per-example gradients).
 [<AutoOpen>]
 module Transforms =
 
@@ -96,3 +97,24 @@ module Transforms =
 
     /// f(x) and the vector-Jacobian product cotangentᵀ·J, cotangent shaped like f(x): a VjpResult (Output, Cotangent).
     let vjp f (x: Tensor<'T>) (cotangent: Tensor<'T>) = Grad.Vjp(Func<_, _> f, x, cotangent)
+
+    /// f, written for one example, mapped over the examples of xs (along axis 0) in one batched pass:
+    /// xs [batch, …] -> [batch, shape of f(example)]. <c>xs |> vmap (grad f)</c> is f's gradient at every example.
+    let vmap (f: Tensor<'T> -> Tensor<'T>) (xs: Tensor<'T>) = Grad.Vmap(xs, Func<_, _> f)
+
+    /// vmap over two batches of the same size, example by example (an input and its target): [batch, …] twice -> [batch, …].
+    let vmap2 (f: Tensor<'T> -> Tensor<'T> -> Tensor<'T>) (xs: Tensor<'T>) (ys: Tensor<'T>) =
+        Grad.Vmap(Func<_, _, _>(fun x y -> f x y), xs, ys)
+
+    /// vmap for a function returning Params, each returned tensor getting the batch axis first:
+    /// <c>xs |> vmapParams (fun x -> parameters |> grad (fun p -> loss p x))</c> gives per-example gradients [batch, …].
+    let vmapParams (f: Tensor<'T> -> Params<'T>) (xs: Tensor<'T>) = Grad.VmapParams(xs, Func<_, _> f)
+
+    /// vmapParams over two batches of the same size, example by example: <c>vmapParams2 (fun x y -> grad (fun p -> loss p x y) p) xs ys</c>.
+    let vmapParams2 (f: Tensor<'T> -> Tensor<'T> -> Params<'T>) (xs: Tensor<'T>) (ys: Tensor<'T>) =
+        Grad.VmapParams(Func<_, _, _>(fun x y -> f x y), xs, ys)
+
+    /// The gradient of loss p x y for every example pair of xs and ys separately, in one batched pass:
+    /// Params with each gradient [batch, …shape of the parameter].
+    let perExampleGradients (loss: Params<'T> -> Tensor<'T> -> Tensor<'T> -> Tensor<'T>) (parameters: Params<'T>) (xs: Tensor<'T>) (ys: Tensor<'T>) =
+        Grad.PerExampleGradients(Func<_, _, _, _>(fun p x y -> loss p x y), parameters, xs, ys)

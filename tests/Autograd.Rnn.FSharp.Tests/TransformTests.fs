@@ -58,6 +58,26 @@ type ``Curried transforms`` () =
         Assert.Equal((2.0 * x * v).Sum().Item + 1.0, r.Tangent.Item, 12)
 
     [<Fact>]
+    member _.``vmap maps a function of one example over a batch; vmap of grad gives per-example gradients`` () =
+        let xs = Tensor.RandomNormal<float>([| 4; 3 |], 91UL)
+        let ys = Tensor.RandomNormal<float>([| 4; 2 |], 92UL)
+        let each f = Tensor.Stack(xs.Unstack() |> Array.map f)
+        close (each (fun x -> tanh x * 2.0)) (xs |> vmap (fun x -> tanh x * 2.0))
+        close (each (grad f)) (xs |> vmap (grad f))
+        let parameters = Params.Create [ "w", Tensor.RandomNormal<float>([| 3; 2 |], 93UL); "b", Tensor.FromArray [| 0.1; -0.2 |] ]
+        let loss (p: Params<float>) (x: Tensor<float>) (y: Tensor<float>) =
+            let d = x.Reshape(1, 3).MatMul(p.["w"]).Reshape(2) + p.["b"] - y
+            (d * d).Sum()
+        let perExample = perExampleGradients loss parameters xs ys
+        let viaVmap = xs |> vmapParams (fun x -> parameters |> grad (fun p -> (p.["w"] * x.Reshape(3, 1)).Sum()))
+        for i in 0 .. 3 do
+            let separate = parameters |> grad (fun p -> loss p (xs.Unstack().[i]) (ys.Unstack().[i]))
+            close separate.["w"] (perExample.["w"].Unstack().[i])
+            close separate.["b"] (perExample.["b"].Unstack().[i])
+            close (Tensor.BroadcastTo(xs.Unstack().[i].Reshape(3, 1), Shape(3, 2))) (viaVmap.["w"].Unstack().[i])
+        close (Tensor.Stack(Array.init 4 (fun i -> loss parameters (xs.Unstack().[i]) (ys.Unstack().[i])))) (vmap2 (loss parameters) xs ys)
+
+    [<Fact>]
     member _.``The same functions serve float32 without annotations`` () =
         let x32 = Tensor.FromArray [| 0.5f; 2.0f |]
         let g = x32 |> grad (fun x -> (x * x).Sum())

@@ -26,6 +26,12 @@ internal static class ConstantMasks
     /// <summary>One-hot (shaped like x) of the first maximal element along <paramref name="axis"/>; <paramref name="max"/> has that axis kept at size 1.</summary>
     public static Tensor<T> FirstMax<T>(Tensor<T> x, Tensor<T> max, int axis) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Under Vmap: the masks of all examples at once, from the batches with the batch axis first.
+        if (Batching.ForValues([x, max], out var batched) is { } level)
+        {
+            int size = Batching.Size<T>(batched);
+            return Tensor<T>.Batch(FirstMax(Batching.Expand(batched[0], size), Batching.Expand(batched[1], size), axis + 1), 0, level, "GradientMask");
+        }
         x.NoteValueRead("a gradient mask");
         max.NoteValueRead("a gradient mask");
         var shape = x.Shape;
@@ -41,6 +47,9 @@ internal static class ConstantMasks
         // While a step's VJP is recorded into a plan (x traced only by a planning level), the mask is an op of the plan,
         // computed from x on every replay, rather than a value read once; its derivative is zero, and a planning level
         // is never swept.
+        // Under Vmap: the mask of the batch, batched the same way (elementwise, so the batch axis stays where it is).
+        if (Batching.ForValues([x], out var batched) is { } level)
+            return Tensor<T>.Batch(Build(batched[0].Value, rule), batched[0].Axis, level, "GradientMask");
         var live = x.Live;
         if (live.Node is { Level.IsPlanning: true } node && !live.Primal!.IsTraced)
         {

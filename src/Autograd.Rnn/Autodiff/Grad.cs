@@ -20,15 +20,23 @@ public static partial class Grad
     /// <summary>How many levels (Grad calls and plan recordings) are running on this thread.</summary>
     internal static int Running => running;
 
-    internal static Level NewLevel(bool planning = false, bool forward = false)
+    // Vmap calls running on this thread: plans never run while one is (they replay kernels on one example's shapes).
+    [ThreadStatic] private static int batching;
+
+    /// <summary>Whether a <see cref="Vmap{T}(Func{Tensor{T}, Tensor{T}}, Tensor{T}, int, int)"/> call is running on this thread.</summary>
+    internal static bool AnyVmapRunning => batching > 0;
+
+    internal static Level NewLevel(bool planning = false, bool forward = false, bool batching = false)
     {
         running++;
-        return new Level(Interlocked.Increment(ref lastTag), running, planning, forward);
+        if (batching) Grad.batching++;
+        return new Level(Interlocked.Increment(ref lastTag), running, planning, forward, batching);
     }
 
     internal static void End(Level level)
     {
         running--;
+        if (level.IsBatching) batching--;
         level.End();
     }
 

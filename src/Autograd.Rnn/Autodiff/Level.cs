@@ -11,7 +11,7 @@ namespace Autograd.Rnn;
 /// levels under it (the outer sweep finds a node of another level and returns zeros) and every later op re-records
 /// itself once per ended level (the cost of a carried state grew with each step).
 /// </summary>
-internal sealed class Level(long id, int depth, bool planning = false, bool forward = false)
+internal sealed class Level(long id, int depth, bool planning = false, bool forward = false, bool batching = false)
 {
     private volatile bool ended;
     private volatile string? unplannable;
@@ -40,6 +40,13 @@ internal sealed class Level(long id, int depth, bool planning = false, bool forw
     /// its nodes hold a tangent (<see cref="Node{T}.Tangent"/>) instead of inputs and a VJP, and no sweep ever runs over it.
     /// </summary>
     public bool IsForward { get; } = forward;
+
+    /// <summary>
+    /// Whether this level serves a <see cref="Grad.Vmap{T}(Func{Tensor{T}, Tensor{T}}, Tensor{T}, int, int)"/> call: each of its
+    /// tensors stands for a batch of tensors of its shape, held one level down with one extra axis (<see cref="Node{T}.BatchAxis"/>),
+    /// and each op runs once on the whole batch through its batching rule. No graph is recorded and no sweep runs over it.
+    /// </summary>
+    public bool IsBatching { get; } = batching;
 
     public void MarkUnplannable(string reason) => unplannable ??= reason;
 

@@ -26,8 +26,9 @@ internal delegate (Tensor<T> Left, Tensor<T> Right)? RowContractionRule<T>(Tenso
 internal sealed class Node<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     internal Node(Level level, string operation, Tensor<T>?[] inputs, VjpRule<T>? vjp, NarrowSlice? slice = null,
-        RowContractionRule<T>? rowContraction = null, PlanStep<T>? step = null, Tensor<T>? tangent = null)
+        RowContractionRule<T>? rowContraction = null, PlanStep<T>? step = null, Tensor<T>? tangent = null, int batchAxis = -1)
     {
+        BatchAxis = batchAxis;
         Tangent = tangent;
         Step = step;
         Slice = slice;
@@ -72,6 +73,12 @@ internal sealed class Node<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// otherwise null.
     /// </summary>
     public Tensor<T>? Tangent { get; }
+
+    /// <summary>
+    /// At a batching level (<see cref="Level.IsBatching"/>): where the batch axis is in the tensor one level down (the
+    /// tensor's primal, which holds the whole batch: the tensor's shape with this axis inserted); otherwise −1.
+    /// </summary>
+    public int BatchAxis { get; }
 
     /// <summary>At a planning level (<see cref="Level.IsPlanning"/>): how a plan replays this op; otherwise null.</summary>
     public PlanStep<T>? Step { get; }

@@ -35,6 +35,16 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         Node = node;
     }
 
+    // A batched tensor: its primal is the whole batch, so its own value only carries the shape of one example. The numbers
+    // are a view of the batch's first elements, never read: every read of a batched tensor's values throws (NoteValueRead)
+    // and every op runs on the batch through its batching rule (Trace). A view costs no copy per op.
+    private Tensor(NdArray<T> shapeCarrier, Tensor<T> batch, Node<T> node)
+    {
+        Value = shapeCarrier;
+        Primal = batch;
+        Node = node;
+    }
+
     /// <summary>The numbers, whatever the tracing level.</summary>
     internal NdArray<T> Value { get; }
 
@@ -59,7 +69,14 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
         get
         {
             var tensor = this;
-            while (tensor.Node is { Level.IsLive: false }) tensor = tensor.Primal!;
+            while (tensor.Node is { Level.IsLive: false } node)
+            {
+                // One level down, a batched tensor is a whole batch of another shape: there is no single value to fall back to.
+                if (node.Level.IsBatching)
+                    throw new InvalidOperationException(
+                        "Grad.Vmap: a tensor of a Vmap call that has returned was used (kept in a closure or a field); only the call's result leaves it.");
+                tensor = tensor.Primal!;
+            }
             return tensor;
         }
     }
@@ -69,11 +86,25 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     {
         get
         {
-            if (Node is null) return this;
-            NoteValueRead("as a constant: StopGradient, a Where mask");
+            var live = Live;
+            if (live.Node is null) return live;
+            // A batch stays a batch: the constant of a batched tensor is the constant of its batch, batched the same way.
+            for (var tensor = live; tensor.Node is not null; tensor = tensor.Primal!.Live)
+                if (tensor.Node.Level.IsBatching)
+                    return tensor == live
+                        ? Batch(live.Primal!.Constant, live.Node.BatchAxis, live.Node.Level, "Constant")
+                        : tensor.Constant;
+            live.NoteValueRead("as a constant: StopGradient, a Where mask");
             return new Tensor<T>(Value);
         }
     }
+
+    /// <summary>
+    /// A batched tensor at batching level <paramref name="level"/>: <paramref name="batch"/> holds the examples along
+    /// <paramref name="axis"/>, and the tensor has the shape of one example.
+    /// </summary>
+    internal static Tensor<T> Batch(Tensor<T> batch, int axis, Level level, string operation) =>
+        new(batch.Value.View(0, batch.Shape.Without(axis)), batch, new Node<T>(level, operation, [], null, batchAxis: axis));
 
     internal static Tensor<T> Leaf(Tensor<T> primal, Level level) => new(primal, new Node<T>(level, "leaf", [], null));
 
@@ -93,8 +124,14 @@ public sealed partial class Tensor<T> where T : unmanaged, IFloatingPointIeee754
     internal void NoteValueRead(string what)
     {
         for (var tensor = this; tensor.Node is not null; tensor = tensor.Primal!)
+        {
+            if (tensor.Node.Level.IsBatching && tensor.Node.Level.IsLive)
+                throw new InvalidOperationException(
+                    $"Grad.Vmap: the function reads the values of a batched tensor ({what}); under Vmap a tensor stands for a whole batch, " +
+                    "so its numbers are not one value. Return the tensor from the function instead.");
             if (tensor.Node.Level.IsPlanning && tensor.Node.Level.IsLive)
                 tensor.Node.Level.MarkUnplannable($"it reads the values of a traced tensor ({what})");
+        }
     }
 
     /// <summary>The dimensions.</summary>

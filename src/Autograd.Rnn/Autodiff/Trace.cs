@@ -10,6 +10,9 @@ namespace Autograd.Rnn;
 /// At a forward level nothing is remembered: the op's JVP rule maps the tangents of the inputs traced there to the
 /// result's tangent at once (one term per such input, summed), from the same primals one level down, so the tangent
 /// is itself traced at the outer levels and differentiable there, exactly like a VJP's cotangent.
+/// At a batching level (<see cref="Grad.Vmap{T}(Func{Tensor{T}, Tensor{T}}, Tensor{T}, int, int)"/>) an input stands for a
+/// batch held one level down: the op's batching rule runs the op once on the batches (public ops, so the result is traced
+/// at the outer levels too) and says where the result's batch axis is.
 /// </summary>
 internal static class Trace
 {
@@ -20,8 +23,9 @@ internal static class Trace
         ElementwiseUnary<T> form,
         Func<Tensor<T>, Tensor<T>> self,
         Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> vjp,
-        Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> jvp)
-        where T : unmanaged, IFloatingPointIeee754<T> => Unary(operation, x, null, self, vjp, jvp, form: form);
+        Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> jvp,
+        UnaryBatch<T> batch)
+        where T : unmanaged, IFloatingPointIeee754<T> => Unary(operation, x, null, self, vjp, jvp, batch, form: form);
 
     public static Tensor<T> Unary<T>(
         string operation,
@@ -30,6 +34,7 @@ internal static class Trace
         Func<Tensor<T>, Tensor<T>> self,
         Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> vjp,
         Func<Tensor<T>, Tensor<T>, Tensor<T>, Tensor<T>> jvp,
+        UnaryBatch<T> batch,
         NarrowSlice? slice = null,
         PlanForm<T>? form = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -40,6 +45,7 @@ internal static class Trace
             var constant = new Tensor<T>(kernel is null ? ((ElementwiseUnary<T>)form!).Apply(x.Value) : kernel(x.Value));
             return Anomaly.Active ? Anomaly.Check(operation, constant, null, [x]) : constant;
         }
+        if (x.Node.Level.IsBatching) return Batched(batch(x.Primal!, x.Node.BatchAxis), x.Node.Level, operation);
         var xPrimal = x.Primal!;
         Tensor<T> y;
         if (!Anomaly.Active) y = self(xPrimal);
@@ -61,8 +67,9 @@ internal static class Trace
         ElementwiseBinary<T> form,
         Func<Tensor<T>, Tensor<T>, Tensor<T>> self,
         BinaryVjp<T> vjp,
-        BinaryJvp<T> jvp)
-        where T : unmanaged, IFloatingPointIeee754<T> => Binary(operation, a, b, null, self, vjp, jvp, form: form);
+        BinaryJvp<T> jvp,
+        BinaryBatch<T> batch)
+        where T : unmanaged, IFloatingPointIeee754<T> => Binary(operation, a, b, null, self, vjp, jvp, batch, form: form);
 
     public static Tensor<T> Binary<T>(
         string operation,
@@ -72,6 +79,7 @@ internal static class Trace
         Func<Tensor<T>, Tensor<T>, Tensor<T>> self,
         BinaryVjp<T> vjp,
         BinaryJvp<T> jvp,
+        BinaryBatch<T> batch,
         BinaryRowContraction<T>? rowContraction = null,
         PlanForm<T>? form = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -84,6 +92,7 @@ internal static class Trace
             var constant = new Tensor<T>(kernel is null ? ((ElementwiseBinary<T>)form!).Apply(a.Value, b.Value, operation) : kernel(a.Value, b.Value));
             return Anomaly.Active ? Anomaly.Check(operation, constant, null, [a, b]) : constant;
         }
+        if (level.IsBatching) return Batched(batch(At(a, level), At(b, level)), level, operation);
         long tag = level.Id;
         var aPrimal = a.PrimalAt(tag);
         var bPrimal = b.PrimalAt(tag);
@@ -126,6 +135,16 @@ internal static class Trace
         return BroadcastToOp.Apply(tangent, y.Shape);
     }
 
+    // At a batching level an op runs once, on the batches one level down, through its batching rule: nothing is recorded,
+    // and the result is the rule's batch, batched at this level. An input not batched here is passed as it is (axis −1).
+    private static Tensor<T> Batched<T>(Batched<T> result, Level level, string operation) where T : unmanaged, IFloatingPointIeee754<T> =>
+        result.IsBatched
+            ? Tensor<T>.Batch(result.Value, result.Axis, level, operation)
+            : throw new InvalidOperationException($"{operation}: its batching rule returned an unbatched result.");
+
+    private static Batched<T> At<T>(Tensor<T> input, Level level) where T : unmanaged, IFloatingPointIeee754<T> =>
+        input.Tag == level.Id ? new(input.Primal!, input.Node!.BatchAxis) : new(input, -1);
+
     // Live levels on one thread are nested, so the latest of them is the innermost.
     private static Level? Innermost(Level? a, Level? b) => a is null ? b : b is null || a.Id >= b.Id ? a : b;
 
@@ -136,6 +155,7 @@ internal static class Trace
         Func<Tensor<T>[], Tensor<T>> self,
         NaryVjp<T> vjp,
         NaryJvp<T> jvp,
+        NaryBatch<T> batch,
         PlanForm<T>? form = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -149,6 +169,7 @@ internal static class Trace
             var constant = new Tensor<T>(kernel(values));
             return Anomaly.Active ? Anomaly.Check(operation, constant, null, inputs) : constant;
         }
+        if (level.IsBatching) return Batched(batch(Array.ConvertAll(inputs, input => At(input, level))), level, operation);
         long tag = level.Id;
         var primals = new Tensor<T>[inputs.Length];
         var traced = new Tensor<T>?[inputs.Length];

@@ -57,6 +57,8 @@ public static partial class Loss
     {
         RequireRegression(prediction, target, reduction, operation);
         ArgumentNullException.ThrowIfNull(mask);
+        // The mean divides by how many elements the mask counts, a number read from its values.
+        Batching.RequireUnbatched(mask, operation);
         if (!Broadcasting.CanBroadcastTo(mask.Shape, prediction.Shape))
             throw new ArgumentException($"{operation}: mask {mask.Shape} does not broadcast to prediction {prediction.Shape}.", nameof(mask));
         var full = Elementwise.BroadcastTo(mask.Value, prediction.Shape, operation).Span;

@@ -23,9 +23,9 @@ internal static class PlanRecorder
 
     /// <summary>
     /// Whether plans may be used on this thread now: not switched off for the process, not inside <c>Compile.Eagerly</c>
-    /// nor anomaly detection.
+    /// nor anomaly detection, nor a Vmap call (a plan replays kernels on one example's shapes, where a batched tensor holds a whole batch).
     /// </summary>
-    public static bool Enabled => !eagerProcess && eagerScopes == 0 && !Anomaly.IsEnabled;
+    public static bool Enabled => !eagerProcess && eagerScopes == 0 && !Anomaly.IsEnabled && !Grad.AnyVmapRunning;
 
     public static void EnterEager() => eagerScopes++;
 

@@ -49,7 +49,7 @@ internal sealed class PlannedStep<T>(Cell<T> cell, Params<T> parameters) where T
             else if (value.Node.Level != stepLevel) return null;
             if (value.Primal!.IsTraced) return null;
         }
-        if (stepLevel is null || stepLevel.IsPlanning || stepLevel.IsForward) return null;
+        if (stepLevel is null || stepLevel.IsPlanning || stepLevel.IsForward || stepLevel.IsBatching) return null;
 
         var primals = Array.ConvertAll(inputs, value => value.PrimalAt(stepLevel.Id));
         if (plan is null)

@@ -20,7 +20,7 @@ namespace Autograd.Rnn;
 /// is read.
 /// <para>
 /// Used only when the traced tensors among the parameters, the initial state and the step inputs are traced at one
-/// reverse level (not a planning or forward-mode one), that level is the only one running on the thread, and the values
+/// reverse level (not a planning, forward-mode or batching one), that level is the only one running on the thread, and the values
 /// under it are constants: this op's VJP runs kernels, so it is not differentiable again, and with any enclosing level
 /// (gradients of gradients, HVPs) Scan stays eager, where every op is recorded and nesting works as always. An afterStep
 /// hook runs between steps, so the unroll cannot be one op: each step is then one planned op
@@ -60,8 +60,9 @@ internal static class PlannedUnroll
             else if (input.Node.Level != level) return null;
             if (input.Primal!.IsTraced) return null;
         }
-        // A forward level records no graph for a VJP to hang on: its tangents must be carried op by op, eagerly.
-        if (level is null || level.IsPlanning || level.IsForward || steps == 0) return null;
+        // A forward or batching level records no graph for a VJP to hang on: its tangents and batch axes are carried op by
+        // op, eagerly.
+        if (level is null || level.IsPlanning || level.IsForward || level.IsBatching || steps == 0) return null;
 
         var primals = Array.ConvertAll(inputs, input => input.PrimalAt(level.Id));
         var unroll = new Unroll<T>(primals, parameterCount, parts, steps, reverse, masks);

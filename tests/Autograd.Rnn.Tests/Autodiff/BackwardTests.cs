@@ -156,7 +156,7 @@ public class BackwardTests
     public void A_vjp_rule_returning_the_wrong_shape_is_reported_naming_the_op()
     {
         static Tensor<double> Bad(Tensor<double> x) =>
-            Trace.Unary("BadShape", x, v => v, Bad, (_, _, g) => Tensor.Sum(g), (_, _, t) => t);
+            Trace.Unary("BadShape", x, v => v, Bad, (_, _, g) => Tensor.Sum(g), (_, _, t) => t, (x, axis) => new(Bad(x), axis));
         var error = Assert.Throws<InvalidOperationException>(() => Grad.Gradient(x => Tensor.Sum(Bad(x)), X));
         Assert.Contains("BadShape", error.Message);
         Assert.Contains("[2,3]", error.Message);

@@ -8,12 +8,12 @@ public class CheckerCanFailTests
     // tanh with a deliberately wrong VJP (g⊙(1 − y) instead of g⊙(1 − y²)) and a right JVP.
     private static Tensor<double> BrokenTanh(Tensor<double> x) =>
         Trace.Unary("BrokenTanh", x, v => Tensor.Tanh(new Tensor<double>(v)).Value, BrokenTanh, (_, y, g) => g * (1.0 - y),
-            (_, y, t) => t * (1.0 - y * y));
+            (_, y, t) => t * (1.0 - y * y), (x, axis) => new(BrokenTanh(x), axis));
 
     // tanh with a right VJP and a deliberately wrong JVP (t⊙(1 − y) instead of t⊙(1 − y²)).
     private static Tensor<double> BrokenTanhJvp(Tensor<double> x) =>
         Trace.Unary("BrokenTanhJvp", x, v => Tensor.Tanh(new Tensor<double>(v)).Value, BrokenTanhJvp, (_, y, g) => g * (1.0 - y * y),
-            (_, y, t) => t * (1.0 - y));
+            (_, y, t) => t * (1.0 - y), (x, axis) => new(BrokenTanhJvp(x), axis));
 
     [Fact]
     public void A_wrong_vjp_fails_the_same_property_the_registry_runs()

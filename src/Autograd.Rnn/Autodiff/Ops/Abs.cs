@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = |x|. VJP: g⊙sign(x), the sign a constant (0 at x = 0). JVP: t⊙sign(x).</summary>
+/// <summary>y = |x|. VJP: g⊙sign(x), the sign a constant (0 at x = 0). JVP: t⊙sign(x). Batching: the same op on the batch (elementwise), batch axis kept.</summary>
 internal static class AbsOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -11,7 +11,8 @@ internal static class AbsOp
             ElementwiseUnary<T, AbsOperator<T>>.Instance,
             Apply,
             static (x, _, g) => g * ConstantMasks.Sign(x),
-            static (x, _, t) => t * ConstantMasks.Sign(x));
+            static (x, _, t) => t * ConstantMasks.Sign(x),
+            static (x, axis) => new(Apply(x), axis));
 }
 
 public static partial class Tensor

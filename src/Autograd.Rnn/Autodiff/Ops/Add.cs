@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>a + b with broadcasting. VJP: the cotangent, summed back to each input's shape. JVP: each input's tangent (broadcast).</summary>
+/// <summary>a + b with broadcasting. VJP: the cotangent, summed back to each input's shape. JVP: each input's tangent (broadcast). Batching: batch axes first, examples aligned for broadcasting (<see cref="Batching.Elementwise{T}"/>).</summary>
 internal static class AddOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -11,7 +11,8 @@ internal static class AddOp
             ElementwiseBinary<T, AddOperator<T>>.Instance,
             Apply,
             static (a, b, _, g, i) => Tensor.SumTo(g, i == 0 ? a.Shape : b.Shape),
-            static (_, _, _, t, _) => t);
+            static (_, _, _, t, _) => t,
+            static (a, b) => Batching.Elementwise(a, b, Apply));
 }
 
 public static partial class Tensor

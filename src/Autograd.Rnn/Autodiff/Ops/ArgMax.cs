@@ -31,6 +31,7 @@ public static partial class Tensor
     private static int[] IndexOfExtremum<T>(Tensor<T> x, int axis, bool maximum, string operation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x);
+        Batching.RequireUnbatched(x, operation);
         int a = x.Shape.NormalizeAxis(axis, operation);
         var shape = x.Shape;
         if (shape.Span[a] == 0)

@@ -8,6 +8,7 @@ namespace Autograd.Rnn;
 /// axes of a or of b without materialising the transpose. As for <see cref="MatMulOp"/>, the VJP of each form is written
 /// with the other forms: for C = A·B, dA = G·Bᵀ and dB = Aᵀ·G; for C = A·Bᵀ, dA = G·B and dB = Gᵀ·A; for C = Aᵀ·B,
 /// dA = B·Gᵀ and dB = A·G (each per batch entry). JVP: the product is bilinear, so op(Ṫa)·op(b) + op(a)·op(Ṫb).
+/// Batching: both as [B, batch, …] (an unbatched one broadcast), then one batched product of B·batch matrices.
 /// </summary>
 internal static class BatchMatMulOp
 {
@@ -18,8 +19,22 @@ internal static class BatchMatMulOp
             (x, y) => Kernel(x, y, transposeA, transposeB, name),
             (x, y) => Apply(x, y, transposeA, transposeB),
             (a, b, _, g, i) => MatMulOp.Adjoint(a, b, g, i, transposeA, transposeB, Apply),
-            (a, b, _, t, i) => i == 0 ? Apply(t, b, transposeA, transposeB) : Apply(a, t, transposeA, transposeB));
+            (a, b, _, t, i) => i == 0 ? Apply(t, b, transposeA, transposeB) : Apply(a, t, transposeA, transposeB),
+            (a, b) => Batch(a, b, transposeA, transposeB));
     }
+
+    // Examples [n, m, k]: the batches [B, n, m, k] are B·n products, one BatchMatMul of [B·n, m, k] operands.
+    private static Batched<T> Batch<T>(Batched<T> a, Batched<T> b, bool transposeA, bool transposeB) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int size = Batching.Size<T>([a, b]);
+        var left = Batching.Expand(a, size);
+        var right = Batching.Expand(b, size);
+        var product = Apply(Flatten(left), Flatten(right), transposeA, transposeB);
+        return new(ReshapeOp.Apply(product, new Shape(size, left.Shape[1], product.Shape[1], product.Shape[2])), 0);
+    }
+
+    private static Tensor<T> Flatten<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        ReshapeOp.Apply(x, new Shape(x.Shape[0] * x.Shape[1], x.Shape[2], x.Shape[3]));
 
     private static NdArray<T> Kernel<T>(NdArray<T> a, NdArray<T> b, bool transposeA, bool transposeB, string name)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Autograd.Rnn;
 
-/// <summary>Repeats x along broadcast axes to fill a shape. VJP: g summed back to x's shape. JVP (linear): the tangent broadcast the same way.</summary>
+/// <summary>Repeats x along broadcast axes to fill a shape. VJP: g summed back to x's shape. JVP (linear): the tangent broadcast the same way. Batching: batch axis first and the example aligned to the target's rank, then broadcast to [B, shape…].</summary>
 internal static class BroadcastToOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x, Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
@@ -12,7 +12,8 @@ internal static class BroadcastToOp
             v => Elementwise.BroadcastTo(v, shape, "BroadcastTo"),
             v => Apply(v, shape),
             static (x, _, g) => SumToOp.Apply(g, x.Shape),
-            (_, _, t) => Apply(t, shape));
+            (_, _, t) => Apply(t, shape),
+            (x, axis) => new(Apply(Batching.Align(new Batched<T>(x, axis), shape.Rank), shape.Inserting(0, x.Shape.Span[axis])), 0));
     }
 }
 

@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = min(max(x, min), max). VJP: g where min &lt; x &lt; max strictly, else 0 (a constant mask). JVP: t under the same mask.</summary>
+/// <summary>y = min(max(x, min), max). VJP: g where min &lt; x &lt; max strictly, else 0 (a constant mask). JVP: t under the same mask. Batching: the same op on the batch (elementwise), batch axis kept.</summary>
 internal static class ClampOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x, T min, T max) where T : unmanaged, IFloatingPointIeee754<T>
@@ -14,7 +14,8 @@ internal static class ClampOp
             v => Kernel(v, min, max),
             v => Apply(v, min, max),
             (x, _, g) => g * ConstantMasks.Inside(x, min, max),
-            (x, _, t) => t * ConstantMasks.Inside(x, min, max));
+            (x, _, t) => t * ConstantMasks.Inside(x, min, max),
+            (x, axis) => new(Apply(x, min, max), axis));
     }
 
     private static NdArray<T> Kernel<T>(NdArray<T> x, T min, T max) where T : unmanaged, IFloatingPointIeee754<T>

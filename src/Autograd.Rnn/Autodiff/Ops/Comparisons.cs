@@ -44,6 +44,9 @@ public static partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
+        // Under Vmap: one comparison per example, as one comparison of the aligned batches (still a constant one level down).
+        if (Batching.ForValues([a, b], out var batched) is { } level)
+            return Tensor<T>.Batch(Batching.Elementwise(batched[0], batched[1], (x, y) => Compare<T, TRule>(x, y, operation)).Value, 0, level, operation);
         return new Tensor<T>(Elementwise.Binary<T, CompareOperator<T, TRule>>(a.Value, b.Value, operation));
     }
 }

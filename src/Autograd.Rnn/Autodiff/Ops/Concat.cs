@@ -6,7 +6,7 @@ namespace Autograd.Rnn;
 /// <summary>
 /// Joins tensors end to end along one axis; they agree on every other dimension. VJP of input i: the narrow of g
 /// at that input's offset and extent along the axis. JVP (linear): the inputs' tangents joined the same way, zeros for
-/// inputs that do not move.
+/// inputs that do not move. Batching: every input as [B, example…] (unbatched ones broadcast), joined along axis + 1.
 /// </summary>
 internal static class ConcatOp
 {
@@ -21,6 +21,7 @@ internal static class ConcatOp
             primals => Apply(primals, axis),
             (primals, _, g, i) => NarrowOp.Apply(g, axis, offsets[i], primals[i].Shape.Span[axis]),
             (primals, _, tangents) => Apply(Moving(primals, tangents), axis),
+            batched => new(Apply(Array.ConvertAll(batched, input => Batching.Expand(input, Batching.Size<T>(batched))), axis + 1), 0),
             new IntoBuffer<T>(axis));
     }
 

@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = cos x. VJP: −g⊙sin x. JVP: −t⊙sin x.</summary>
+/// <summary>y = cos x. VJP: −g⊙sin x. JVP: −t⊙sin x. Batching: the same op on the batch (elementwise), batch axis kept.</summary>
 internal static class CosOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -11,7 +11,8 @@ internal static class CosOp
             static v => Elementwise.Unary<T, CosOperator<T>>(v),
             Apply,
             static (x, _, g) => -(g * SinOp.Apply(x)),
-            static (x, _, t) => -(t * SinOp.Apply(x)));
+            static (x, _, t) => -(t * SinOp.Apply(x)),
+            static (x, axis) => new(Apply(x), axis));
 }
 
 public static partial class Tensor

@@ -4,7 +4,7 @@ using Autograd.Rnn.Kernels;
 namespace Autograd.Rnn;
 
 /// <summary>a / b with broadcasting. VJP: g/b for a and −g⊙a/b² (= −g⊙y/b) for b, each summed back to its input's shape.
-/// JVP: ṫa/b − ṫb⊙y/b.</summary>
+/// JVP: ṫa/b − ṫb⊙y/b. Batching: batch axes first, examples aligned for broadcasting (<see cref="Batching.Elementwise{T}"/>).</summary>
 internal static class DivideOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -12,7 +12,8 @@ internal static class DivideOp
             ElementwiseBinary<T, DivideOperator<T>>.Instance,
             Apply,
             static (a, b, y, g, i) => i == 0 ? Tensor.SumTo(g / b, a.Shape) : Tensor.SumTo(-(g * y) / b, b.Shape),
-            static (_, b, y, t, i) => i == 0 ? t / b : -(t * y) / b);
+            static (_, b, y, t, i) => i == 0 ? t / b : -(t * y) / b,
+            static (a, b) => Batching.Elementwise(a, b, Apply));
 }
 
 public static partial class Tensor

@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = erf x. VJP: g⊙(2/√π)·e^(−x²). JVP: t⊙(2/√π)·e^(−x²).</summary>
+/// <summary>y = erf x. VJP: g⊙(2/√π)·e^(−x²). JVP: t⊙(2/√π)·e^(−x²). Batching: the same op on the batch (elementwise), batch axis kept.</summary>
 internal static class ErfOp
 {
     private const double TwoOverSqrtPi = 1.1283791670955125738961589031;
@@ -13,7 +13,8 @@ internal static class ErfOp
             ElementwiseUnary<T, ErfOperator<T>>.Instance,
             Apply,
             static (x, _, g) => g * (Tensor.Exp(-(x * x)) * T.CreateChecked(TwoOverSqrtPi)),
-            static (x, _, t) => t * (Tensor.Exp(-(x * x)) * T.CreateChecked(TwoOverSqrtPi)));
+            static (x, _, t) => t * (Tensor.Exp(-(x * x)) * T.CreateChecked(TwoOverSqrtPi)),
+            static (x, axis) => new(Apply(x), axis));
 }
 
 public static partial class Tensor

@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = eˣ. VJP: g⊙y. JVP: t⊙y.</summary>
+/// <summary>y = eˣ. VJP: g⊙y. JVP: t⊙y. Batching: the same op on the batch (elementwise), batch axis kept.</summary>
 internal static class ExpOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -11,7 +11,8 @@ internal static class ExpOp
             ElementwiseUnary<T, ExpOperator<T>>.Instance,
             Apply,
             static (_, y, g) => g * y,
-            static (_, y, t) => t * y);
+            static (_, y, t) => t * y,
+            static (x, axis) => new(Apply(x), axis));
 }
 
 public static partial class Tensor

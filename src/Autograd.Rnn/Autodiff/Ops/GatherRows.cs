@@ -7,7 +7,7 @@ namespace Autograd.Rnn;
 /// Looks up rows of a table by index (an embedding lookup): table [V, ...] and indices of shape S -> [S..., ...].
 /// VJP: g's rows scatter-added into a zero table (<see cref="ScatterAddRowsOp"/>, its adjoint), so repeated indices accumulate.
 /// JVP (linear): the same rows of the table's tangent.
-/// </summary>
+/// Batching: the batch axis moved just behind the rows, so each gathered row carries every example's row: [indexShape…, B, …].</summary>
 internal static class GatherRowsOp
 {
     /// <summary>
@@ -19,7 +19,8 @@ internal static class GatherRowsOp
             v => Kernel(v, indices, indexShape),
             v => Apply(v, indices, indexShape),
             (table, _, g) => ScatterAddRowsOp.Apply(g, indices, indexShape, table.Shape.Span[0]),
-            (_, _, t) => Apply(t, indices, indexShape));
+            (_, _, t) => Apply(t, indices, indexShape),
+            (table, axis) => new(Apply(Batching.Move(table, axis, 1), indices, indexShape), indexShape.Rank));
 
     /// <summary>A private copy of <paramref name="indices"/>, each checked to lie in [0, rows).</summary>
     public static int[] CheckIndices(int[] indices, int rows, string operation)

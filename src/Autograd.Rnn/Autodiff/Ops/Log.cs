@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = ln x. VJP: g / x. JVP: t / x.</summary>
+/// <summary>y = ln x. VJP: g / x. JVP: t / x. Batching: the same op on the batch (elementwise), batch axis kept.</summary>
 internal static class LogOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -11,7 +11,8 @@ internal static class LogOp
             ElementwiseUnary<T, LogOperator<T>>.Instance,
             Apply,
             static (x, _, g) => g / x,
-            static (x, _, t) => t / x);
+            static (x, _, t) => t / x,
+            static (x, axis) => new(Apply(x), axis));
 }
 
 public static partial class Tensor

@@ -10,6 +10,8 @@ namespace Autograd.Rnn;
 /// The two right-hand gradients of the first forms (Aᵀ·G and Gᵀ·A) contract over rows, so the backward sweep may sum a
 /// weight's gradients from every time step as one product of stacked factors (see <see cref="RowContractionRule{T}"/>).
 /// JVP: the product is bilinear, so each input's term is the same form with that input replaced by its tangent.
+/// Batching: batched left operands times one right operand are one GEMM over their stacked rows; otherwise a
+/// <see cref="BatchMatMulOp"/> with the unbatched operand broadcast.
 /// </summary>
 internal static class MatMulOp
 {
@@ -21,6 +23,7 @@ internal static class MatMulOp
             (x, y) => Apply(x, y, transposeA, transposeB),
             (a, b, _, g, i) => Adjoint(a, b, g, i, transposeA, transposeB, Apply),
             (a, b, _, t, i) => i == 0 ? Apply(t, b, transposeA, transposeB) : Apply(a, t, transposeA, transposeB),
+            (a, b) => Batch(a, b, transposeA, transposeB),
             (a, b, g, i) => (transposeA, transposeB, i) switch
             {
                 (false, false, 1) => (a, g),
@@ -28,6 +31,22 @@ internal static class MatMulOp
                 _ => null,
             },
             form: IntoBuffer<T>.Of(transposeA, transposeB));
+    }
+
+    // A batch of left operands [B, m, k] times one right operand is one GEMM of the stacked rows [B·m, k] (each output
+    // row is the same dot products as in the example's own product); any other mix is a batched product, with an
+    // unbatched operand broadcast to every example.
+    private static Batched<T> Batch<T>(Batched<T> a, Batched<T> b, bool transposeA, bool transposeB) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.IsBatched && !b.IsBatched && !transposeA)
+        {
+            var rows = Batching.Front(a.Value, a.Axis);
+            int size = rows.Shape[0], m = rows.Shape[1];
+            var product = Apply(ReshapeOp.Apply(rows, new Shape(size * m, rows.Shape[2])), b.Value, false, transposeB);
+            return new(ReshapeOp.Apply(product, new Shape(size, m, product.Shape[1])), 0);
+        }
+        int examples = Batching.Size<T>([a, b]);
+        return new(BatchMatMulOp.Apply(Batching.Expand(a, examples), Batching.Expand(b, examples), transposeA, transposeB), 0);
     }
 
     /// <summary>

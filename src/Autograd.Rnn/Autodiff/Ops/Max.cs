@@ -7,7 +7,7 @@ namespace Autograd.Rnn;
 /// The maximum along one axis, kept with size 1. VJP: g broadcast back to x's shape times a constant one-hot mask of
 /// the first maximal element along the axis (ties go to the first, so the gradient is never split or doubled). JVP: the tangent of that same element
 /// (the one-hot mask times t, summed along the axis).
-/// </summary>
+/// Batching: the maximum along the example's axis as it sits in the batch (kept, size 1); batch axis kept.</summary>
 internal static class MaxOp
 {
     /// <param name="x">The input.</param>
@@ -20,7 +20,8 @@ internal static class MaxOp
             v => Kernel(v, axis),
             v => Apply(v, axis),
             (x, y, g) => BroadcastToOp.Apply(g, x.Shape) * ConstantMasks.FirstMax(x, y, axis),
-            (x, y, t) => SumToOp.Apply(t * ConstantMasks.FirstMax(x, y, axis), y.Shape));
+            (x, y, t) => SumToOp.Apply(t * ConstantMasks.FirstMax(x, y, axis), y.Shape),
+            (x, batchAxis) => new(Apply(x, new Batched<T>(x, batchAxis).Shift(axis)), batchAxis));
     }
 
     private static NdArray<T> Kernel<T>(NdArray<T> x, int axis) where T : unmanaged, IFloatingPointIeee754<T>

@@ -4,7 +4,7 @@ using Autograd.Rnn.Kernels;
 namespace Autograd.Rnn;
 
 /// <summary>a ⊙ b with broadcasting. VJP: g⊙b for a and g⊙a for b, each summed back to its input's shape.
-/// JVP: ṫa⊙b + a⊙ṫb.</summary>
+/// JVP: ṫa⊙b + a⊙ṫb. Batching: batch axes first, examples aligned for broadcasting (<see cref="Batching.Elementwise{T}"/>).</summary>
 internal static class MultiplyOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -12,7 +12,8 @@ internal static class MultiplyOp
             ElementwiseBinary<T, MultiplyOperator<T>>.Instance,
             Apply,
             static (a, b, _, g, i) => i == 0 ? Tensor.SumTo(g * b, a.Shape) : Tensor.SumTo(g * a, b.Shape),
-            static (a, b, _, t, i) => i == 0 ? t * b : a * t);
+            static (a, b, _, t, i) => i == 0 ? t * b : a * t,
+            static (a, b) => Batching.Elementwise(a, b, Apply));
 }
 
 public static partial class Tensor

@@ -6,6 +6,7 @@ namespace Autograd.Rnn;
 /// <summary>
 /// The elements at positions [start, start + length) along one axis. VJP: g zero-padded back to x's extent
 /// along the axis (<see cref="PadOp"/>, Narrow's adjoint). JVP (linear): the same slice of the tangent.
+/// Batching: the same slice along the example's axis as it sits in the batch; batch axis kept.
 /// </summary>
 internal static class NarrowOp
 {
@@ -19,6 +20,7 @@ internal static class NarrowOp
             v => Apply(v, axis, start, length),
             (x, _, g) => PadOp.Apply(g, axis, start, x.Shape.Span[axis] - start - length),
             (_, _, t) => Apply(t, axis, start, length),
+            (x, batchAxis) => new(Apply(x, new Batched<T>(x, batchAxis).Shift(axis), start, length), batchAxis),
             new NarrowSlice(axis, start, length),
             // In a plan even a slice that is one run of x (which the kernel shares) is copied into the plan's buffer: a
             // replay then allocates nothing, where a view costs an object per replay (an LSTM's four gate slices at batch 1).

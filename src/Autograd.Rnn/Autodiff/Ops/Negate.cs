@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>−x. VJP: −g. JVP: −t.</summary>
+/// <summary>−x. VJP: −g. JVP: −t. Batching: the same op on the batch (elementwise), batch axis kept.</summary>
 internal static class NegateOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -11,7 +11,8 @@ internal static class NegateOp
             ElementwiseUnary<T, NegateOperator<T>>.Instance,
             Apply,
             static (_, _, g) => Apply(g),
-            static (_, _, t) => Apply(t));
+            static (_, _, t) => Apply(t),
+            static (x, axis) => new(Apply(x), axis));
 }
 
 public static partial class Tensor

@@ -6,7 +6,7 @@ namespace Autograd.Rnn;
 /// <summary>
 /// Zero padding along one axis: <c>before</c> zeros, x, then <c>after</c> zeros. It is the adjoint of
 /// <see cref="NarrowOp"/>, so its VJP is the narrow that takes x's positions back out of g. JVP (linear): the tangent padded the same way.
-/// </summary>
+/// Batching: the same padding along the example's axis as it sits in the batch; batch axis kept.</summary>
 internal static class PadOp
 {
     /// <summary><paramref name="axis"/> must be normalized and the widths non-negative.</summary>
@@ -17,7 +17,8 @@ internal static class PadOp
             v => Kernel(v, axis, before, after),
             v => Apply(v, axis, before, after),
             (x, _, g) => NarrowOp.Apply(g, axis, before, x.Shape.Span[axis]),
-            (_, _, t) => Apply(t, axis, before, after));
+            (_, _, t) => Apply(t, axis, before, after),
+            (x, batchAxis) => new(Apply(x, new Batched<T>(x, batchAxis).Shift(axis), before, after), batchAxis));
     }
 
     private static NdArray<T> Kernel<T>(NdArray<T> x, int axis, int before, int after) where T : unmanaged, IFloatingPointIeee754<T>

@@ -4,7 +4,7 @@ using Autograd.Rnn.Kernels;
 namespace Autograd.Rnn;
 
 /// <summary>Reorders the axes: output axis a is input axis axes[a]. VJP: g permuted by the inverse permutation.
-/// JVP (linear): the tangent permuted the same way.</summary>
+/// JVP (linear): the tangent permuted the same way. Batching: batch axis first, then the example's axes permuted behind it.</summary>
 internal static class PermuteOp
 {
     /// <summary><paramref name="axes"/> must already be a validated permutation (see <see cref="Normalize"/>).</summary>
@@ -15,7 +15,16 @@ internal static class PermuteOp
             v => Kernel(v, axes),
             v => Apply(v, axes),
             (_, _, g) => Apply(g, Inverse(axes)),
-            (_, _, t) => Apply(t, axes));
+            (_, _, t) => Apply(t, axes),
+            (x, batchAxis) => new(Apply(Batching.Front(x, batchAxis), Behind(axes)), 0));
+    }
+
+    // The permutation of a batch whose batch axis is first: the batch axis stays, the example's axes follow the permutation.
+    private static int[] Behind(int[] axes)
+    {
+        var order = new int[axes.Length + 1];
+        for (int i = 0; i < axes.Length; i++) order[i + 1] = axes[i] + 1;
+        return order;
     }
 
     /// <summary>Normalizes negative axes and checks that <paramref name="axes"/> is a permutation of 0..rank−1.</summary>

@@ -6,7 +6,7 @@ namespace Autograd.Rnn;
 /// <summary>
 /// y = xᵖ for a constant scalar p. VJP: g⊙p⊙xᵖ⁻¹, with p = 0 giving zeros and p = 1 giving g exactly
 /// (so no 0·∞ or 0⁰ appears in the rule at x = 0). JVP: the same with t for g.
-/// </summary>
+/// Batching: the same op on the batch (elementwise), batch axis kept.</summary>
 internal static class PowOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x, T exponent) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -20,7 +20,8 @@ internal static class PowOp
             (x, _, t) =>
                 exponent == T.Zero ? Tensor.ZerosLike(x)
                 : exponent == T.One ? t
-                : t * (Apply(x, exponent - T.One) * exponent));
+                : t * (Apply(x, exponent - T.One) * exponent),
+            (x, axis) => new(Apply(x, exponent), axis));
 
     private static NdArray<T> Kernel<T>(NdArray<T> x, T exponent) where T : unmanaged, IFloatingPointIeee754<T>
     {

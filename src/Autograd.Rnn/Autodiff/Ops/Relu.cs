@@ -4,7 +4,7 @@ using Autograd.Rnn.Kernels;
 namespace Autograd.Rnn;
 
 /// <summary>y = max(x, 0). VJP: g⊙[x &gt; 0], the mask a constant (its derivative is zero almost everywhere).
-/// JVP: t⊙[x &gt; 0].</summary>
+/// JVP: t⊙[x &gt; 0]. Batching: the same op on the batch (elementwise), batch axis kept.</summary>
 internal static class ReluOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -12,7 +12,8 @@ internal static class ReluOp
             ElementwiseUnary<T, ReluOperator<T>>.Instance,
             Apply,
             static (x, _, g) => g * ConstantMasks.Positive(x),
-            static (x, _, t) => t * ConstantMasks.Positive(x));
+            static (x, _, t) => t * ConstantMasks.Positive(x),
+            static (x, axis) => new(Apply(x), axis));
 }
 
 public static partial class Tensor

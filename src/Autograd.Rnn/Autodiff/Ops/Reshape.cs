@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Autograd.Rnn;
 
-/// <summary>The same elements in the same row-major order under another shape. VJP: g reshaped back. JVP: the tangent reshaped.</summary>
+/// <summary>The same elements in the same row-major order under another shape. VJP: g reshaped back. JVP: the tangent reshaped. Batching: batch axis first, then [B, shape…].</summary>
 internal static class ReshapeOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x, Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
@@ -14,7 +14,8 @@ internal static class ReshapeOp
             v => v.Reshape(shape),
             v => Apply(v, shape),
             static (x, _, g) => Apply(g, x.Shape),
-            (_, _, t) => Apply(t, shape));
+            (_, _, t) => Apply(t, shape),
+            (x, axis) => new(Apply(Batching.Front(x, axis), shape.Inserting(0, x.Shape.Span[axis])), 0));
     }
 
     /// <summary>Resolves one −1 dimension from the element count.</summary>

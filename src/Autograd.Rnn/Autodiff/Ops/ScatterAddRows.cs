@@ -7,7 +7,7 @@ namespace Autograd.Rnn;
 /// Adds rows into a zero table by index: values [S..., ...] and indices of shape S -> [V, ...], repeated indices
 /// accumulating. The adjoint of <see cref="GatherRowsOp"/>, so its VJP is the gather of g's rows.
 /// JVP (linear): the tangent's rows scatter-added the same way.
-/// </summary>
+/// Batching: the batch axis moved just behind the index axes, so each scattered row carries every example's row: [rows, B, …].</summary>
 internal static class ScatterAddRowsOp
 {
     /// <summary>
@@ -19,7 +19,8 @@ internal static class ScatterAddRowsOp
             v => Kernel(v, indices, indexShape, rows),
             v => Apply(v, indices, indexShape, rows),
             (_, _, g) => GatherRowsOp.Apply(g, indices, indexShape),
-            (_, _, t) => Apply(t, indices, indexShape, rows));
+            (_, _, t) => Apply(t, indices, indexShape, rows),
+            (values, axis) => new(Apply(Batching.Move(values, axis, indexShape.Rank), indices, indexShape, rows), 1));
 
     private static NdArray<T> Kernel<T>(NdArray<T> values, int[] indices, Shape indexShape, int rows) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = sin x. VJP: g⊙cos x. JVP: t⊙cos x.</summary>
+/// <summary>y = sin x. VJP: g⊙cos x. JVP: t⊙cos x. Batching: the same op on the batch (elementwise), batch axis kept.</summary>
 internal static class SinOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -11,7 +11,8 @@ internal static class SinOp
             static v => Elementwise.Unary<T, SinOperator<T>>(v),
             Apply,
             static (x, _, g) => g * CosOp.Apply(x),
-            static (x, _, t) => t * CosOp.Apply(x));
+            static (x, _, t) => t * CosOp.Apply(x),
+            static (x, axis) => new(Apply(x), axis));
 }
 
 public static partial class Tensor

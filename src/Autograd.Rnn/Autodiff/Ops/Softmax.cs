@@ -38,6 +38,9 @@ public static partial class Tensor
     // The maximum along the axis of x's numbers, kept as a size-1 axis, as an untraced constant.
     private static Tensor<T> ShiftAlong<T>(Tensor<T> x, int axis) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Under Vmap: the maxima of every example, along the example's axis as it sits in the batch.
+        if (Batching.ForValues([x], out var batched) is { } level)
+            return Tensor<T>.Batch(ShiftAlong(batched[0].Value, batched[0].Shift(axis)), batched[0].Axis, level, "SoftmaxShift");
         var shape = x.Shape.WithDimension(axis, 1);
         var maxima = new T[shape.Size];
         int length = x.Shape.Span[axis];

@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = log(1 + eˣ), computed stably. VJP: g⊙σ(x). JVP: t⊙σ(x).</summary>
+/// <summary>y = log(1 + eˣ), computed stably. VJP: g⊙σ(x). JVP: t⊙σ(x). Batching: the same op on the batch (elementwise), batch axis kept.</summary>
 internal static class SoftplusOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -11,7 +11,8 @@ internal static class SoftplusOp
             ElementwiseUnary<T, SoftplusOperator<T>>.Instance,
             Apply,
             static (x, _, g) => g * SigmoidOp.Apply(x),
-            static (x, _, t) => t * SigmoidOp.Apply(x));
+            static (x, _, t) => t * SigmoidOp.Apply(x),
+            static (x, axis) => new(Apply(x), axis));
 }
 
 public static partial class Tensor

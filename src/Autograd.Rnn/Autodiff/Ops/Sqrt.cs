@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = √x. VJP: g / (2y). JVP: t / (2y).</summary>
+/// <summary>y = √x. VJP: g / (2y). JVP: t / (2y). Batching: the same op on the batch (elementwise), batch axis kept.</summary>
 internal static class SqrtOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -11,7 +11,8 @@ internal static class SqrtOp
             ElementwiseUnary<T, SqrtOperator<T>>.Instance,
             Apply,
             static (_, y, g) => g / (y + y),
-            static (_, y, t) => t / (y + y));
+            static (_, y, t) => t / (y + y),
+            static (x, axis) => new(Apply(x), axis));
 }
 
 public static partial class Tensor

@@ -4,7 +4,7 @@ using Autograd.Rnn.Kernels;
 namespace Autograd.Rnn;
 
 /// <summary>a − b with broadcasting. VJP: g for a, −g for b, each summed back to its input's shape.
-/// JVP: ṫa − ṫb.</summary>
+/// JVP: ṫa − ṫb. Batching: batch axes first, examples aligned for broadcasting (<see cref="Batching.Elementwise{T}"/>).</summary>
 internal static class SubtractOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -12,7 +12,8 @@ internal static class SubtractOp
             ElementwiseBinary<T, SubtractOperator<T>>.Instance,
             Apply,
             static (a, b, _, g, i) => i == 0 ? Tensor.SumTo(g, a.Shape) : -Tensor.SumTo(g, b.Shape),
-            static (_, _, _, t, i) => i == 0 ? t : -t);
+            static (_, _, _, t, i) => i == 0 ? t : -t,
+            static (a, b) => Batching.Elementwise(a, b, Apply));
 }
 
 public static partial class Tensor

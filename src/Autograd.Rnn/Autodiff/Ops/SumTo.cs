@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Autograd.Rnn;
 
-/// <summary>Sums x down to a shape it could have been broadcast from. VJP: g broadcast back to x's shape. JVP (linear): the tangent summed the same way.</summary>
+/// <summary>Sums x down to a shape it could have been broadcast from. VJP: g broadcast back to x's shape. JVP (linear): the tangent summed the same way. Batching: batch axis first, summed to [B, 1…, shape…] (the example's rank), then reshaped to [B, shape…].</summary>
 internal static class SumToOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x, Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
@@ -12,7 +12,21 @@ internal static class SumToOp
             v => Elementwise.SumTo(v, shape, "SumTo"),
             v => Apply(v, shape),
             static (x, _, g) => BroadcastToOp.Apply(g, x.Shape),
-            (_, _, t) => Apply(t, shape));
+            (_, _, t) => Apply(t, shape),
+            (x, axis) => Batch(x, axis, shape));
+    }
+
+    // The example's shape s sums to the target (rank ≤ s's, aligned from the right); the batch [B, s…] sums to
+    // [B, 1…, target…] of the batch's rank, which is then [B, target…].
+    private static Batched<T> Batch<T>(Tensor<T> x, int axis, Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var front = Batching.Front(x, axis);
+        int size = front.Shape.Span[0];
+        var kept = new int[front.Rank];
+        kept.AsSpan().Fill(1);
+        kept[0] = size;
+        shape.Span.CopyTo(kept.AsSpan(kept.Length - shape.Rank));
+        return new(ReshapeOp.Apply(Apply(front, new Shape(kept)), shape.Inserting(0, size)), 0);
     }
 }
 

@@ -3,7 +3,7 @@ using Autograd.Rnn.Kernels;
 
 namespace Autograd.Rnn;
 
-/// <summary>y = tanh x. VJP: g⊙(1 − y²). JVP: t⊙(1 − y²).</summary>
+/// <summary>y = tanh x. VJP: g⊙(1 − y²). JVP: t⊙(1 − y²). Batching: the same op on the batch (elementwise), batch axis kept.</summary>
 internal static class TanhOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -11,7 +11,8 @@ internal static class TanhOp
             ElementwiseUnary<T, TanhOperator<T>>.Instance,
             Apply,
             static (_, y, g) => TanhGradientOp.Apply(y, g),
-            static (_, y, t) => TanhGradientOp.Apply(y, t));
+            static (_, y, t) => TanhGradientOp.Apply(y, t),
+            static (x, axis) => new(Apply(x), axis));
 }
 
 public static partial class Tensor

@@ -7,12 +7,20 @@ namespace Autograd.Rnn;
 /// y = mask ≠ 0 ? a : b elementwise, with the mask, a and b broadcast together. The mask is read as a constant.
 /// VJP: Where(mask, g, 0) for a and Where(mask, 0, g) for b, each summed back to its input's shape.
 /// JVP: Where(mask, ṫa, 0) + Where(mask, 0, ṫb): the tangent of the input picked.
+/// Batching: the three aligned for broadcasting with the batch axis first (a batched mask included).
 /// </summary>
 internal static class WhereOp
 {
     public static Tensor<T> Apply<T>(Tensor<T> mask, Tensor<T> a, Tensor<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var condition = mask.Constant;
+        // A mask batched at a level inner to a's and b's (or theirs) is one Where per example: the three aligned, batch axis first.
+        if (Batching.ForValues([condition, a, b], out var batched) is { } level && batched[0].IsBatched)
+        {
+            int rank = Math.Max(batched[0].ExampleRank, Math.Max(batched[1].ExampleRank, batched[2].ExampleRank));
+            if (level.Id >= Math.Max(a.Live.Tag, b.Live.Tag))
+                return Tensor<T>.Batch(Apply(Batching.Align(batched[0], rank), Batching.Align(batched[1], rank), Batching.Align(batched[2], rank)), 0, level, "Where");
+        }
         var shape = ResultShape(condition.Shape, a.Shape, b.Shape);
         return Trace.Binary("Where", a, b,
             (x, y) => Kernel(condition.Value, x, y, shape),
@@ -24,7 +32,13 @@ internal static class WhereOp
                     ? SumToOp.Apply(Apply(condition, g, zero), a.Shape)
                     : SumToOp.Apply(Apply(condition, zero, g), b.Shape);
             },
-            (_, _, _, t, i) => i == 0 ? Apply(condition, t, Tensor.Scalar(T.Zero)) : Apply(condition, Tensor.Scalar(T.Zero), t));
+            (_, _, _, t, i) => i == 0 ? Apply(condition, t, Tensor.Scalar(T.Zero)) : Apply(condition, Tensor.Scalar(T.Zero), t),
+            (a, b) =>
+            {
+                // The mask is not batched at this level, but it may have more axes than a and b: align them to all three.
+                int rank = Math.Max(condition.Rank, Math.Max(a.ExampleRank, b.ExampleRank));
+                return new(Apply(condition, Batching.Align(a, rank), Batching.Align(b, rank)), 0);
+            });
     }
 
     private static Shape ResultShape(Shape mask, Shape a, Shape b)
