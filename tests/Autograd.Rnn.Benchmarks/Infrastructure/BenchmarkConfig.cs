@@ -43,7 +43,8 @@ public static class BenchmarkConfig
                     // forward took 20 ms instead of 6 at (32,50,64,128). No delay before call counting fixes it (measured).
                     .WithEnvironmentVariable("DOTNET_TC_CallCountingDelayMs", "0");
             }
-            job = job.WithId((n == 1 ? "1 thread" : $"{n} threads") + (runtimeDefaults ? ", runtime defaults" : ""));
+            // No comma in the id: BenchmarkDotNet passes it to MSBuild inside /p: paths, where a comma ends the value.
+            job = job.WithId((n == 1 ? "1 thread" : $"{n} threads") + (runtimeDefaults ? " runtime defaults" : ""));
             foreach (var (name, value) in environment) job = job.WithEnvironmentVariable(name, value);
             config.AddJob(job);
         }
