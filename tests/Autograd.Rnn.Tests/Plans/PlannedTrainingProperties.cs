@@ -207,6 +207,18 @@ public class PlannedTrainingProperties
     public void Planned_training_with_a_hook_gives_the_eager_loss_and_gradients_in_float() =>
         Prop.ForAll(Case.WithHook.ToArbitrary(), c => Agrees<float>(c, 1e-4)).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
 
+    [Theory]
+    [InlineData(3, 4, 5, 6)]
+    [InlineData(32, 3, 8, 40)] // gate regions of several blocks, rows of the cell's normalisation shorter than one
+    [InlineData(64, 2, 8, 256)] // gate regions past FusedRegion.ParallelThreshold, rows of 1,024 gates: one block each
+    [InlineData(2, 3, 4, 700)] // rows of 2,800 gates: a row's mean broadcast across block boundaries
+    public void Planned_training_of_a_layer_norm_lstm_gives_the_eager_loss_and_gradients(int batch, int steps, int input, int hidden)
+    {
+        var c = new Case("layer-norm LSTM (user cell)", batch, steps, input, hidden, Reverse: false, Seed: 7);
+        Prop.ForAll(Gen.Constant(c).ToArbitrary(), c => Agrees<double>(c, 1e-12)).Check(Config.QuickThrowOnFailure.WithMaxTest(1));
+        Prop.ForAll(Gen.Constant(c).ToArbitrary(), c => Agrees<float>(c, 1e-4)).Check(Config.QuickThrowOnFailure.WithMaxTest(1));
+    }
+
     [Fact]
     public void Scan_is_planned_under_one_grad_level_and_eager_under_enclosing_levels_or_eager_scopes()
     {
