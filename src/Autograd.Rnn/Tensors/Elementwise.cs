@@ -37,7 +37,10 @@ internal static class Elementwise
         return new NdArray<T>(result, shape);
     }
 
-    /// <summary>Writes <paramref name="x"/> repeated to fill <paramref name="shape"/> (which it broadcasts to) into <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Writes <paramref name="x"/> repeated to fill <paramref name="shape"/> (which it broadcasts to) into
+    /// <paramref name="destination"/>.
+    /// </summary>
     public static void BroadcastInto<T>(NdArray<T> x, Span<T> destination, Shape shape) where T : unmanaged, IFloatingPointIeee754<T> =>
         BinaryKernels.Broadcast<T, SecondOperator<T>>([T.Zero], Shape.Scalar, x.Span, x.Shape, destination, shape);
 
