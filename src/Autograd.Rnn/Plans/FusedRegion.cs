@@ -16,8 +16,15 @@ internal enum OperandKind
 
     /// <summary>A value repeated along leading axes (a row vector [n] under [batch, n]): element p % Period.</summary>
     Periodic,
+
+    /// <summary>
+    /// A value repeated along trailing axes (a column [batch, 1] under [batch, n], such as a row's mean): element
+    /// p / Period, one scalar for each run of Period positions.
+    /// </summary>
+    Column,
 }
 
+/// <summary>One operand of a region op; <see cref="Period"/> is the run length of a periodic or column operand.</summary>
 internal readonly record struct RegionOperand<T>(OperandKind Kind, PlanInput<T> Input, int Scratch, int Period)
     where T : unmanaged, IFloatingPointIeee754<T>;
 
@@ -116,30 +123,40 @@ internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCou
             var (a, b) = (op.A, op.B);
             if (a.Kind == OperandKind.Scalar) binary.Invoke(a.Input.Read(values).Span[0], Read(b, values, start, length, blockScratch), destination);
             else if (b.Kind == OperandKind.Scalar) binary.Invoke(Read(a, values, start, length, blockScratch), b.Input.Read(values).Span[0], destination);
-            else if (a.Kind != OperandKind.Periodic && b.Kind != OperandKind.Periodic)
+            else if (IsWhole(a.Kind) && IsWhole(b.Kind))
                 binary.Invoke(Read(a, values, start, length, blockScratch), Read(b, values, start, length, blockScratch), destination);
             else InvokeSegments(binary, a, b, values, start, length, destination, blockScratch);
         }
     }
 
-    // A periodic operand repeats every Period positions: the block is cut where it wraps, one call per piece (as the
-    // eager broadcasting loop makes one call per row).
+    private static bool IsWhole(OperandKind kind) => kind is not (OperandKind.Periodic or OperandKind.Column);
+
+    // A periodic operand repeats every Period positions and a column operand holds one value for each run of Period
+    // positions: the block is cut where either wraps, one call per piece, as the eager broadcasting loop makes one call
+    // per run (a column's value passed as the scalar, on its own side of the operator, as that loop passes it).
     private static void InvokeSegments(ElementwiseBinary<T> binary, RegionOperand<T> a, RegionOperand<T> b, NdArray<T>[] values,
         int start, int length, Span<T> destination, T[][] blockScratch)
     {
-        var aSpan = a.Kind == OperandKind.Periodic ? a.Input.Read(values).Span : Read(a, values, start, length, blockScratch);
-        var bSpan = b.Kind == OperandKind.Periodic ? b.Input.Read(values).Span : Read(b, values, start, length, blockScratch);
-        int period = a.Kind == OperandKind.Periodic ? a.Period : b.Period;
+        var aSpan = IsWhole(a.Kind) ? Read(a, values, start, length, blockScratch) : a.Input.Read(values).Span;
+        var bSpan = IsWhole(b.Kind) ? Read(b, values, start, length, blockScratch) : b.Input.Read(values).Span;
         for (int offset = 0; offset < length;)
         {
-            int phase = (start + offset) % period;
-            int piece = Math.Min(period - phase, length - offset);
-            var x = a.Kind == OperandKind.Periodic ? aSpan.Slice(phase, piece) : aSpan.Slice(offset, piece);
-            var y = b.Kind == OperandKind.Periodic ? bSpan.Slice(phase, piece) : bSpan.Slice(offset, piece);
-            binary.Invoke(x, y, destination.Slice(offset, piece));
+            int position = start + offset;
+            int piece = Math.Min(length - offset, Math.Min(RunLeft(a, position), RunLeft(b, position)));
+            var d = destination.Slice(offset, piece);
+            if (a.Kind == OperandKind.Column) binary.Invoke(aSpan[position / a.Period], Piece(b, bSpan, offset, position, piece), d);
+            else if (b.Kind == OperandKind.Column) binary.Invoke(Piece(a, aSpan, offset, position, piece), bSpan[position / b.Period], d);
+            else binary.Invoke(Piece(a, aSpan, offset, position, piece), Piece(b, bSpan, offset, position, piece), d);
             offset += piece;
         }
     }
+
+    // How many positions from `position` on the operand reads without wrapping (periodic) or changing value (column).
+    private static int RunLeft(RegionOperand<T> operand, int position) =>
+        IsWhole(operand.Kind) ? int.MaxValue : operand.Period - position % operand.Period;
+
+    private static ReadOnlySpan<T> Piece(RegionOperand<T> operand, ReadOnlySpan<T> span, int offset, int position, int piece) =>
+        operand.Kind == OperandKind.Periodic ? span.Slice(position % operand.Period, piece) : span.Slice(offset, piece);
 
     private static ReadOnlySpan<T> Read(RegionOperand<T> operand, NdArray<T>[] values, int start, int length, T[][] blockScratch) =>
         operand.Kind == OperandKind.Scratch

@@ -144,16 +144,19 @@ internal static class PlanBuilder
         return new Plan<T>(inputShapes, shapes.ToArray(), program.ToArray(), planOutputs, ownsBuffer, fresh.ToArray());
     }
 
-    // An elementwise op fuses when each operand is the result's size, one element, or a row repeated along leading axes.
+    // An elementwise op fuses when each operand is the result's size, one element, a row repeated along leading axes or a
+    // column repeated along trailing axes; two columns (whose broadcast the eager loop writes as one filled value) do not.
     private static bool IsFusable<T>(Op<T> op, List<Shape> shapes) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (op.Node.Step!.Form is not (ElementwiseUnary<T> or ElementwiseBinary<T>)) return false;
+        int columns = 0;
         foreach (var input in op.Inputs)
         {
-            var shape = input.Constant?.Shape ?? shapes[input.Slot];
-            if (Kind(shape, op.Shape) is null) return false;
+            var kind = Kind(input.Constant?.Shape ?? shapes[input.Slot], op.Shape);
+            if (kind is null) return false;
+            if (kind == OperandKind.Column) columns++;
         }
-        return true;
+        return columns < 2;
     }
 
     private static OperandKind? Kind(Shape operand, Shape result)
@@ -164,8 +167,21 @@ internal static class PlanBuilder
         if (operand.Rank > result.Rank || operand.Size == 0) return null;
         int shift = result.Rank - operand.Rank, first = 0;
         while (first < operand.Rank && operand.Span[first] == 1) first++;
-        for (int a = first; a < operand.Rank; a++) if (operand.Span[a] != result.Span[a + shift]) return null;
-        return OperandKind.Periodic;
+        bool periodic = true;
+        for (int a = first; a < operand.Rank; a++) periodic &= operand.Span[a] == result.Span[a + shift];
+        if (periodic) return OperandKind.Periodic;
+        return ColumnRun(operand, result) > 0 ? OperandKind.Column : null;
+    }
+
+    // A column repeated along trailing axes: aligned to the result's rank, its leading dimensions equal the result's and
+    // the rest are 1. The run length (how many positions share one of its elements) is the size of those trailing axes;
+    // 0 when the operand is not a column.
+    private static int ColumnRun(Shape operand, Shape result)
+    {
+        int shift = result.Rank - operand.Rank, a = result.Rank;
+        while (a > 0 && (a - 1 < shift || operand.Span[a - 1 - shift] == 1)) a--;
+        for (int b = 0; b < a; b++) if (result.Span[b] != (b < shift ? 1 : operand.Span[b - shift])) return 0;
+        return result.Product(a, result.Rank);
     }
 
     /// <summary>
@@ -221,6 +237,7 @@ internal static class PlanBuilder
             return new RegionOperand<T>(OperandKind.Scratch, input, scratch, 0);
         var shape = input.Constant?.Shape ?? shapes[input.Slot];
         var kind = Kind(shape, result)!.Value;
-        return new RegionOperand<T>(kind, input, -1, kind == OperandKind.Periodic ? shape.Size : 0);
+        int period = kind switch { OperandKind.Periodic => shape.Size, OperandKind.Column => ColumnRun(shape, result), _ => 0 };
+        return new RegionOperand<T>(kind, input, -1, period);
     }
 }

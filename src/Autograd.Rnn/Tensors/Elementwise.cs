@@ -33,9 +33,16 @@ internal static class Elementwise
             throw new ArgumentException($"{operation}: {x.Shape} cannot be broadcast to {shape}.");
         if (x.Shape == shape) return x;
         var result = GC.AllocateUninitializedArray<T>(shape.Size);
-        BinaryKernels.Broadcast<T, SecondOperator<T>>([T.Zero], Shape.Scalar, x.Span, x.Shape, result, shape);
+        BroadcastInto(x, result, shape);
         return new NdArray<T>(result, shape);
     }
+
+    /// <summary>
+    /// Writes <paramref name="x"/> repeated to fill <paramref name="shape"/> (which it broadcasts to) into
+    /// <paramref name="destination"/>.
+    /// </summary>
+    public static void BroadcastInto<T>(NdArray<T> x, Span<T> destination, Shape shape) where T : unmanaged, IFloatingPointIeee754<T> =>
+        BinaryKernels.Broadcast<T, SecondOperator<T>>([T.Zero], Shape.Scalar, x.Span, x.Shape, destination, shape);
 
     /// <summary>Sums <paramref name="x"/> down to <paramref name="shape"/>, a shape it could have been broadcast from.</summary>
     public static NdArray<T> SumTo<T>(NdArray<T> x, Shape shape, string operation) where T : unmanaged, IFloatingPointIeee754<T>

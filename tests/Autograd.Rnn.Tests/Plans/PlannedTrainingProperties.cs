@@ -16,7 +16,8 @@ namespace Autograd.Rnn.Tests.Plans;
 [Trait(EagerRun.Trait, EagerRun.NeedsPlans)]
 public class PlannedTrainingProperties
 {
-    public static readonly string[] CellNames = ["RNN tanh", "RNN relu", "LSTM", "GRU", "GRU Cho", "minimal gated (user cell)"];
+    public static readonly string[] CellNames =
+        ["RNN tanh", "RNN relu", "LSTM", "GRU", "GRU Cho", "minimal gated (user cell)", "layer-norm LSTM (user cell)"];
 
     internal static Cell<T> CellNamed<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
@@ -25,6 +26,7 @@ public class PlannedTrainingProperties
         "LSTM" => Cells.Lstm<T>(),
         "GRU" => Cells.Gru<T>(),
         "GRU Cho" => Cells.Gru<T>(GruVariant.Cho),
+        "layer-norm LSTM (user cell)" => LayerNormLstm<T>(),
         _ => Cell.FromFunction<T>("minimal gated", (p, h, x) =>
             {
                 var f = Tensor.Sigmoid(x.MatMul(p["w_f"]) + h.MatMul(p["u_f"]) + p["b_f"]);
@@ -36,6 +38,25 @@ public class PlannedTrainingProperties
                 .Add("b_f", Tensor.RandomNormal<T>([hidden], seed + 2)).Add("w_h", Tensor.RandomNormal<T>([input, hidden], seed + 3, 0, 0.3))
                 .Add("u_h", Tensor.RandomNormal<T>([hidden, hidden], seed + 4, 0, 0.3))),
     };
+
+    /// <summary>
+    /// An LSTM with layer normalisation of both gate pre-activations and of the cell (Ba et al. 2016): the row means and
+    /// variances broadcast back as columns, which plans fuse, and whose sums plans write into their own buffers.
+    /// </summary>
+    internal static Cell<T> LayerNormLstm<T>() where T : unmanaged, IFloatingPointIeee754<T> => new("layer-norm LSTM", (p, state, x) =>
+        {
+            var (h, c) = (state[0], state[1]);
+            var gates = Tensor.Chunk(Tensor.LayerNorm(x.MatMul(p["w"]), p["ln_x_weight"], p["ln_x_bias"])
+                + Tensor.LayerNorm(h.MatMul(p["u"]), p["ln_h_weight"], p["ln_h_bias"]), 4, axis: 1);
+            var cell = Tensor.Sigmoid(gates[1]) * c + Tensor.Sigmoid(gates[0]) * Tensor.Tanh(gates[2]);
+            return RecurrentState<T>.Of(Tensor.Sigmoid(gates[3]) * Tensor.Tanh(Tensor.LayerNorm(cell, p["ln_c_weight"], p["ln_c_bias"])), cell);
+        },
+        (input, hidden, seed) => Params<T>.Empty
+            .Add("w", Tensor.RandomNormal<T>([input, 4 * hidden], seed, 0, 0.3)).Add("u", Tensor.RandomNormal<T>([hidden, 4 * hidden], seed + 1, 0, 0.3))
+            .Add("ln_x_weight", Tensor.RandomNormal<T>([4 * hidden], seed + 2, 1, 0.2)).Add("ln_x_bias", Tensor.RandomNormal<T>([4 * hidden], seed + 3, 0, 0.2))
+            .Add("ln_h_weight", Tensor.RandomNormal<T>([4 * hidden], seed + 4, 1, 0.2)).Add("ln_h_bias", Tensor.RandomNormal<T>([4 * hidden], seed + 5, 0, 0.2))
+            .Add("ln_c_weight", Tensor.RandomNormal<T>([hidden], seed + 6, 1, 0.2)).Add("ln_c_bias", Tensor.RandomNormal<T>([hidden], seed + 7, 0, 0.2)),
+        stateParts: 2);
 
     /// <param name="Lengths">Sequence lengths (one per batch element, 1..steps), or null for full sequences.</param>
     /// <param name="Hook">Whether an afterStep hook scales the state and adds a traced per-step perturbation to h_t.</param>
@@ -185,6 +206,18 @@ public class PlannedTrainingProperties
     [Fact]
     public void Planned_training_with_a_hook_gives_the_eager_loss_and_gradients_in_float() =>
         Prop.ForAll(Case.WithHook.ToArbitrary(), c => Agrees<float>(c, 1e-4)).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
+
+    [Theory]
+    [InlineData(3, 4, 5, 6)]
+    [InlineData(32, 3, 8, 40)] // gate regions of several blocks, rows of the cell's normalisation shorter than one
+    [InlineData(64, 2, 8, 256)] // gate regions past FusedRegion.ParallelThreshold, rows of 1,024 gates: one block each
+    [InlineData(2, 3, 4, 700)] // rows of 2,800 gates: a row's mean broadcast across block boundaries
+    public void Planned_training_of_a_layer_norm_lstm_gives_the_eager_loss_and_gradients(int batch, int steps, int input, int hidden)
+    {
+        var c = new Case("layer-norm LSTM (user cell)", batch, steps, input, hidden, Reverse: false, Seed: 7);
+        Prop.ForAll(Gen.Constant(c).ToArbitrary(), c => Agrees<double>(c, 1e-12)).Check(Config.QuickThrowOnFailure.WithMaxTest(1));
+        Prop.ForAll(Gen.Constant(c).ToArbitrary(), c => Agrees<float>(c, 1e-4)).Check(Config.QuickThrowOnFailure.WithMaxTest(1));
+    }
 
     [Fact]
     public void Scan_is_planned_under_one_grad_level_and_eager_under_enclosing_levels_or_eager_scopes()

@@ -7,8 +7,9 @@ namespace Autograd.Rnn.Tests.Plans;
 
 /// <summary>
 /// Random step programs: straight-line DAGs over [batch, width] values built from the op set a cell uses — elementwise
-/// unary and binary ops (with row-vector and scalar broadcasts), column slices, concatenation, matrix products, a
-/// reduction broadcast back, a constant Where mask — interpreted the same way in float and double.
+/// unary and binary ops (with row-vector, column and scalar broadcasts), column slices, concatenation, matrix products,
+/// row sums and means broadcast back (on either side), layer normalisation, a constant Where mask — interpreted the same
+/// way in float and double.
 /// </summary>
 public sealed record StepProgram(int Batch, int Width, Instruction[] Instructions, int[] Outputs, ulong Seed)
 {
@@ -61,6 +62,8 @@ public sealed record StepProgram(int Batch, int Width, Instruction[] Instruction
                 "right half" => Tensor.Narrow(b, 1, Width, Width),
                 "concat halves" => Tensor.Narrow(Tensor.Concat([a, b], 1), 1, Width / 2, Width),
                 "row sum" => a * Tensor.Sum(b, 1, keepDimension: true),
+                "row mean minus" => Tensor.Mean(b, 1, keepDimension: true) - a,
+                "layer norm" => Tensor.LayerNorm(a, values[3]),
                 "where" => Tensor.Where(mask, a, b),
                 "erf" => Tensor.Erf(a),
                 _ => throw new InvalidOperationException(n.Op),
@@ -81,7 +84,8 @@ public sealed record StepProgram(int Batch, int Width, Instruction[] Instruction
     private static readonly string[] Ops =
     [
         "tanh", "sigmoid", "exp", "log", "softplus", "relu", "abs", "sqrt", "neg", "add", "sub", "mul", "div", "one minus",
-        "scale", "add row", "mul row", "matmul", "matmul transposed", "left half", "right half", "concat halves", "row sum", "where",
+        "scale", "add row", "mul row", "matmul", "matmul transposed", "left half", "right half", "concat halves", "row sum", "row mean minus",
+        "layer norm", "where",
         "erf",
         // Not sin and cos: TensorPrimitives.Sin/Cos in double give last-bit differences between the ahead-of-time code
         // a process starts with and the code tiered compilation later replaces it with (seen here: the same Cos call

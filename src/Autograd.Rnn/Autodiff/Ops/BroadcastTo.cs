@@ -13,7 +13,15 @@ internal static class BroadcastToOp
             v => Apply(v, shape),
             static (x, _, g) => SumToOp.Apply(g, x.Shape),
             (_, _, t) => Apply(t, shape),
-            (x, axis) => new(Apply(Batching.Align(new Batched<T>(x, axis), shape.Rank), shape.Inserting(0, x.Shape.Span[axis])), 0));
+            (x, axis) => new(Apply(Batching.Align(new Batched<T>(x, axis), shape.Rank), shape.Inserting(0, x.Shape.Span[axis])), 0),
+            // Only a planning level reads the form, so eager broadcasts do not allocate one.
+            form: x.Live.Node is { Level.IsPlanning: true } ? new IntoBuffer<T>(shape) : null);
+    }
+
+    /// <summary>The plan form: the eager tiling copy, into the plan's buffer.</summary>
+    private sealed class IntoBuffer<T>(Shape shape) : IntoForm<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public override void Invoke(NdArray<T>[] inputs, Span<T> destination) => Elementwise.BroadcastInto(inputs[0], destination, shape);
     }
 }
 

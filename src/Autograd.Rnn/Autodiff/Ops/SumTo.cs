@@ -13,7 +13,16 @@ internal static class SumToOp
             v => Apply(v, shape),
             static (x, _, g) => BroadcastToOp.Apply(g, x.Shape),
             (_, _, t) => Apply(t, shape),
-            (x, axis) => Batch(x, axis, shape));
+            (x, axis) => Batch(x, axis, shape),
+            // Only a planning level reads the form, so eager sums do not allocate one.
+            form: x.Live.Node is { Level.IsPlanning: true } ? new IntoBuffer<T>(shape) : null);
+    }
+
+    /// <summary>The plan form: the eager reduction kernel, into the plan's buffer (so the same sums in the same order).</summary>
+    private sealed class IntoBuffer<T>(Shape shape) : IntoForm<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public override void Invoke(NdArray<T>[] inputs, Span<T> destination) =>
+            Kernels.ReductionKernels.SumTo(inputs[0].Span, inputs[0].Shape, destination, shape);
     }
 
     // The example's shape s sums to the target (rank ≤ s's, aligned from the right); the batch [B, s…] sums to
