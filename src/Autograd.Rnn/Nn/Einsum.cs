@@ -22,8 +22,9 @@ public static partial class Tensor
     /// letters in both operands but not the output are contracted, and the rest are each side's free letters; each operand
     /// is permuted (only if its letters are not already in a product form's order) and reshaped to
     /// [batch, free, contracted], and one <see cref="MatMul{T}"/> (no batch letters) or <see cref="BatchMatMul{T}"/>, or
-    /// their transposed forms, does the work. The memory beyond the operands is the output and at most one permuted copy
-    /// of each operand. Gradients, JVPs and batching (<see cref="Grad.Vmap{T}(Func{Tensor{T}, Tensor{T}}, Tensor{T}, int, int)"/>)
+    /// their transposed forms, does the work. The intermediates are at most one permuted copy of each (pre-summed) operand
+    /// and, when the output's letters are not in [batch, free of a, free of b] order, one permuted copy of the product;
+    /// nothing is ever as large as all letters' sizes multiplied together. Gradients, JVPs and batching (<see cref="Grad.Vmap{T}(Func{Tensor{T}, Tensor{T}}, Tensor{T}, int, int)"/>)
     /// come from those ops. Not supported: three or more operands, a letter repeated within one operand (a diagonal, e.g.
     /// <c>"ii"</c>), ellipsis (<c>...</c>), uppercase letters, and broadcasting of size-1 axes (every letter's size must
     /// agree across operands). Spaces are ignored.
