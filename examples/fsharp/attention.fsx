@@ -2,8 +2,8 @@
 // with the training loop written in F#. Sources are digit strings of varied lengths, padded in a batch; the target is
 // the source reversed, then EOS. A bidirectional GRU encodes the source; its last hidden states (both directions) start
 // a GRU decoder, stepped by hand with Cells.Gru's Step. At each target step the decoder state h_t attends over the
-// encoder outputs: scores = BatchMatMulTransposeB(h_t, outputs), set to a large negative number at padded source
-// positions (Where), softmax, context = BatchMatMul(weights, outputs), then h~ = tanh(W_c [context; h_t]) and the
+// encoder outputs: scores = Einsum("bh,bth->bt", h_t, outputs), set to a large negative number at padded source
+// positions (Where), softmax, context = Einsum("bt,bth->bh", weights, outputs), then h~ = tanh(W_c [context; h_t]) and the
 // logits of the next symbol. Training uses teacher forcing; held-out sequences (none of them in the training set) are
 // decoded greedily (ArgMax) and scored by exact match (the whole sequence and its EOS right) and per-token accuracy.
 //
@@ -61,7 +61,7 @@ let decoderHidden = 2 * hidden // the decoder starts from both encoder direction
 let largeNegative = -1e9f      // not -∞: a softmax over a row of -∞ alone would be NaN
 
 /// Encodes a batch of sources: outputs [batch, time, 2·hidden] (zero at padded steps), the decoder's initial state
-/// [batch, 2·hidden], and the attention mask [batch, 1, time] (1 at real positions, 0 at padding).
+/// [batch, 2·hidden], and the attention mask [batch, time] (1 at real positions, 0 at padding).
 let encode (p: Params<float32>) (sources: int[][]) =
     let batch = sources.Length
     let lengths = sources |> Array.map Array.length
@@ -70,17 +70,17 @@ let encode (p: Params<float32>) (sources: int[][]) =
     let inputs = Embedding.Apply(p.Select "embedding.", ids, batch, time)
     let run = encoder.Apply(p.Select "encoder.", inputs, lengths = lengths)
     let mask = Array.init (batch * time) (fun i -> if i % time < lengths.[i / time] then 1.0f else 0.0f)
-    run.Output, run.LastLayerHidden, Tensor.FromArray(mask, batch, 1, time)
+    run.Output, run.LastLayerHidden, Tensor.FromArray(mask, batch, time)
 
 /// One decoder step: previous tokens [batch] and state -> logits [batch, vocabulary] and the next state.
 let decodeStep (p: Params<float32>) (outputs: Tensor<float32>) (mask: Tensor<float32>) (state: RecurrentState<float32>) (previous: int[]) =
     let batch = previous.Length
     let state = decoderCell.Step(p.Select "decoder.", state, Embedding.Apply(p.Select "embedding.", previous))
-    let query = state.Hidden.Reshape(batch, 1, decoderHidden)
-    let scores = Tensor.BatchMatMulTransposeB(query, outputs)                       // [batch, 1, time]
+    // Einsum maps both contractions to one batched product each (BatchMatMulTransposeB, then BatchMatMul).
+    let scores = Tensor.Einsum("bh,bth->bt", state.Hidden, outputs)                 // [batch, time]
     let weights = Tensor.Softmax(Tensor.Where(mask, scores, Tensor.Full(largeNegative, 1)))
     let context =
-        if attention then Tensor.BatchMatMul(weights, outputs).Reshape(batch, decoderHidden) // [batch, 2·hidden]
+        if attention then Tensor.Einsum("bt,bth->bh", weights, outputs)             // [batch, 2·hidden]
         else Tensor.Zeros<float32>(batch, decoderHidden)
     let attended = tanh (Linear.Apply(p.Select "combine.", Tensor.Concat([| context; state.Hidden |], 1)))
     Linear.Apply(p.Select "readout.", attended), state

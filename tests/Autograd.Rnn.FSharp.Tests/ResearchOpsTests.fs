@@ -45,3 +45,13 @@ type ``Research ops from F#`` () =
         let mask = Tensor.FromArray [| 1.0; 0.0 |]
         let loss = Loss.MaskedMse(Tensor.FromArray [| 2.0; nan |], Tensor.FromArray [| 1.0; 0.0 |], mask)
         Assert.Equal(1.0, loss.Item)
+
+    [<Fact>]
+    member _.``Einsum takes its operands as F# arguments and differentiates like the products it stands for`` () =
+        let q = Tensor.RandomNormal<float>([| 2; 3; 4 |], 1UL)
+        let k = Tensor.RandomNormal<float>([| 2; 5; 4 |], 2UL)
+        let scores = Tensor.Einsum("bqd,bkd->bqk", q, k)
+        close (Tensor.BatchMatMulTransposeB(q, k)) scores
+        close (Tensor.Transpose(scores.Sum 0)) (Tensor.Einsum("bqk->kq", scores))
+        let g = Grad.Gradient(q, fun q -> Tensor.Einsum("bqd,bkd->", q, k))
+        close (Tensor.BroadcastTo(Tensor.Sum(k, 1, keepDimension = true), q.Shape)) g
