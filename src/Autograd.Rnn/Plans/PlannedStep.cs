@@ -41,15 +41,7 @@ internal sealed class PlannedStep<T>(Cell<T> cell, Params<T> parameters) where T
         for (int i = 0; i < parameterCount; i++) inputs[i] = parameterTensors[i].Live;
         for (int p = 0; p < parts; p++) inputs[parameterCount + p] = state[p].Live;
         inputs[^1] = input.Live;
-        Level? stepLevel = null;
-        foreach (var value in inputs)
-        {
-            if (value.Node is null) continue;
-            if (stepLevel is null) stepLevel = value.Node.Level;
-            else if (value.Node.Level != stepLevel) return null;
-            if (value.Primal!.IsTraced) return null;
-        }
-        if (stepLevel is null || stepLevel.IsPlanning || stepLevel.IsForward || stepLevel.IsBatching) return null;
+        if (PlannedUnroll.SoleReverseLevel<T>(inputs) is not { } stepLevel) return null;
 
         var primals = Array.ConvertAll(inputs, value => value.PrimalAt(stepLevel.Id));
         if (plan is null)

@@ -52,17 +52,7 @@ internal static class PlannedUnroll
                 return null;
             steps += stepBlocks[b].Shape[0];
         }
-        Level? level = null;
-        foreach (var input in inputs)
-        {
-            if (input.Node is null) continue;
-            if (level is null) level = input.Node.Level;
-            else if (input.Node.Level != level) return null;
-            if (input.Primal!.IsTraced) return null;
-        }
-        // A forward or batching level records no graph for a VJP to hang on: its tangents and batch axes are carried op by
-        // op, eagerly.
-        if (level is null || level.IsPlanning || level.IsForward || level.IsBatching || steps == 0) return null;
+        if (SoleReverseLevel<T>(inputs) is not { } level || steps == 0) return null;
 
         var primals = Array.ConvertAll(inputs, input => input.PrimalAt(level.Id));
         var unroll = new Unroll<T>(primals, parameterCount, parts, steps, reverse, masks);
@@ -81,6 +71,26 @@ internal static class PlannedUnroll
         }
         var result = Tensor<T>.Record(packed, level, "Scan (planned)", traced, unroll.Vjp);
         return PlannedStepStates<T>.Result(result, parts, steps, reverse);
+    }
+
+    /// <summary>
+    /// The level a planned training op may be recorded at for these <paramref name="inputs"/> (read at their live levels):
+    /// the one level every traced input is traced at, when the values under it are constants and it is an ordinary reverse
+    /// level, else null. A planning, forward or batching level records no graph for a VJP to hang on: their ops, tangents
+    /// and batch axes are carried op by op, eagerly. Shared by the whole-unroll op and the per-step op
+    /// (<see cref="PlannedStep{T}"/>), so both refuse the same levels.
+    /// </summary>
+    internal static Level? SoleReverseLevel<T>(ReadOnlySpan<Tensor<T>> inputs) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Level? level = null;
+        foreach (var input in inputs)
+        {
+            if (input.Node is null) continue;
+            if (level is null) level = input.Node.Level;
+            else if (input.Node.Level != level) return null;
+            if (input.Primal!.IsTraced) return null;
+        }
+        return level is null || level.IsPlanning || level.IsForward || level.IsBatching ? null : level;
     }
 
     /// <summary>One call's unroll: the forward run into slabs, and the VJP that reads them back.</summary>
