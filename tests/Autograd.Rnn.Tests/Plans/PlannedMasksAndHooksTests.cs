@@ -152,23 +152,8 @@ public class PlannedMasksAndHooksTests
         if (unrolls != expected) failures.Add($"{unrolls} planned unrolls, expected {expected}");
         if (eagerUnrolls != 0) failures.Add("planned inside Compile.Eagerly");
         if (!Bits.Same(plannedLoss, eagerLoss)) failures.Add($"loss {plannedLoss} vs {eagerLoss}");
-        foreach (var name in eager.Names)
-        {
-            var (error, scale) = Difference(planned[name].ToArray(), eager[name].ToArray());
-            if (!(error <= bound * scale)) failures.Add($"{name}: largest difference {error:G3} against largest magnitude {scale:G3}");
-        }
+        PlannedTrainingProperties.AddGradientFailures(planned, eager, bound, failures);
         return (failures.Count == 0).Label(c + "\n" + string.Join("\n", failures));
-    }
-
-    private static (double Error, double Scale) Difference<T>(T[] a, T[] b) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        double scale = 0, error = 0;
-        for (int i = 0; i < b.Length; i++)
-        {
-            scale = Math.Max(scale, Math.Abs(double.CreateTruncating(b[i])));
-            error = Math.Max(error, Math.Abs(double.CreateTruncating(a[i]) - double.CreateTruncating(b[i])));
-        }
-        return (error, scale);
     }
 
     [Fact]

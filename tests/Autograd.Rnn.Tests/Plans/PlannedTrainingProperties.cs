@@ -168,6 +168,17 @@ public class PlannedTrainingProperties
         if (!wasPlanned) failures.Add("the unroll was not planned");
         if (eagerPlanned) failures.Add("the unroll was planned inside Compile.Eagerly");
         if (!Bits.Same(plannedLoss, eagerLoss)) failures.Add($"loss {plannedLoss} vs {eagerLoss}");
+        AddGradientFailures(planned, eager, bound, failures);
+        return (failures.Count == 0).Label(c + "\n" + string.Join("\n", failures));
+    }
+
+    /// <summary>
+    /// The bound every planned gradient is held to: for each parameter, the largest difference from the eager gradient is
+    /// at most <paramref name="bound"/> times that gradient's largest magnitude. Adds one line per parameter that misses it.
+    /// </summary>
+    internal static void AddGradientFailures<T>(Params<T> planned, Params<T> eager, double bound, List<string> failures)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         foreach (var name in eager.Names)
         {
             var a = planned[name].ToArray();
@@ -180,7 +191,6 @@ public class PlannedTrainingProperties
             }
             if (!(error <= bound * scale)) failures.Add($"{name}: largest difference {error:G3} against largest magnitude {scale:G3}");
         }
-        return (failures.Count == 0).Label(c + "\n" + string.Join("\n", failures));
     }
 
     [Fact]
