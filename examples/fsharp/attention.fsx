@@ -16,17 +16,12 @@
 
 #r "nuget: System.Numerics.Tensors, 10.0.0" // the library's one dependency: a class library's build output does not include it
 #r "../../src/Autograd.Rnn/bin/Release/net10.0/Autograd.Rnn.dll"
+#load "shared/ScriptArgs.fsx" // --quick, --seed N, and the data sets in examples/data
 
 open System
 open System.Collections.Generic
 open Autograd.Rnn
-
-let args = fsi.CommandLineArgs |> Array.skip 1
-let quick = args |> Array.contains "--quick"
-let seed =
-    match Array.tryFindIndex ((=) "--seed") args with
-    | Some i when i + 1 < args.Length -> UInt64.Parse args.[i + 1]
-    | _ -> 1UL
+open ScriptArgs
 
 let attention = not (args |> Array.contains "--no-attention") // the ablation: the context is zero, the rest unchanged
 let minLength, maxLength, trainCount, testCount = if quick then 3, 6, 512, 128 else 3, 15, 20_000, 1_000

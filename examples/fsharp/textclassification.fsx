@@ -11,39 +11,23 @@
 
 #r "nuget: System.Numerics.Tensors, 10.0.0" // the library's one dependency: a class library's build output does not include it
 #r "../../src/Autograd.Rnn/bin/Release/net10.0/Autograd.Rnn.dll"
+#load "shared/ScriptArgs.fsx" // --quick, --seed N, and the data sets in examples/data
 
 open System
 open System.Collections.Generic
 open System.IO
 open Autograd.Rnn
-
-let args = fsi.CommandLineArgs |> Array.skip 1
-let quick = args |> Array.contains "--quick"
-let seed =
-    match Array.tryFindIndex ((=) "--seed") args with
-    | Some i when i + 1 < args.Length -> UInt64.Parse args.[i + 1]
-    | _ -> 1UL
+open ScriptArgs
 
 // Sizes: quick mode is the same code on a sample (the first 30 messages of each folder) with tiny numbers.
 let perFolder, maxWords, embedding, hidden, gruSteps, bagSteps =
     if quick then 30, 32, 8, 8, 10, 20 else Int32.MaxValue, 128, 32, 32, 300, 400
 
-// ---- Data: walk up from this script to examples/data.
+// ---- Data: examples/data, found by ScriptArgs.dataFile.
 type Message = { IsSpam: bool; Folder: string; Text: string }
 
-let dataFile =
-    let rec search (directory: DirectoryInfo) =
-        if isNull directory then failwith "examples/data/spam-assassin-subset.tsv not found above the script"
-        else
-            let candidates = [ Path.Combine(directory.FullName, "examples", "data", "spam-assassin-subset.tsv")
-                               Path.Combine(directory.FullName, "data", "spam-assassin-subset.tsv") ]
-            match candidates |> List.tryFind File.Exists with
-            | Some path -> path
-            | None -> search directory.Parent
-    search (DirectoryInfo __SOURCE_DIRECTORY__)
-
 let messages =
-    File.ReadLines dataFile
+    File.ReadLines(dataFile "spam-assassin-subset.tsv")
     |> Seq.skip 1
     |> Seq.filter (fun line -> line.Length > 0)
     |> Seq.map (fun line ->

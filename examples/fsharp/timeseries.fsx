@@ -10,36 +10,20 @@
 
 #r "nuget: System.Numerics.Tensors, 10.0.0" // the library's one dependency: a class library's build output does not include it
 #r "../../src/Autograd.Rnn/bin/Release/net10.0/Autograd.Rnn.dll"
+#load "shared/ScriptArgs.fsx" // --quick, --seed N, and the data sets in examples/data
 
 open System
 open System.IO
 open Autograd.Rnn
-
-let args = fsi.CommandLineArgs |> Array.skip 1
-let quick = args |> Array.contains "--quick"
-let seed =
-    match Array.tryFindIndex ((=) "--seed") args with
-    | Some i when i + 1 < args.Length -> UInt64.Parse args.[i + 1]
-    | _ -> 1UL
+open ScriptArgs
 
 // Sizes: quick mode is the same code with tiny numbers.
 let window, hidden, steps, batchSize, learningRate =
     if quick then 14, 8, 25, 32, 1e-2 else 28, 24, 1000, 128, 5e-3
 
-// ---- Data: walk up from this script to examples/data.
-let dataFile =
-    let rec search (directory: DirectoryInfo) =
-        if isNull directory then failwith "examples/data/us-births-1969-1988.csv not found above the script"
-        else
-            let candidates = [ Path.Combine(directory.FullName, "examples", "data", "us-births-1969-1988.csv")
-                               Path.Combine(directory.FullName, "data", "us-births-1969-1988.csv") ]
-            match candidates |> List.tryFind File.Exists with
-            | Some path -> path
-            | None -> search directory.Parent
-    search (DirectoryInfo __SOURCE_DIRECTORY__)
-
+// ---- Data: examples/data, found by ScriptArgs.dataFile.
 let rows =
-    File.ReadLines dataFile
+    File.ReadLines(dataFile "us-births-1969-1988.csv")
     |> Seq.skip 1
     |> Seq.filter (fun line -> line.Length > 0)
     |> Seq.map (fun line ->
