@@ -23,10 +23,8 @@ internal static class Trainer
         var optimizer = Optimizer.Chain(GradientTransform.ClipByGlobalNorm(settings.MaxGradientNorm), Optimizer.Adam(),
             Schedule.Cosine(settings.LearningRate, settings.Steps, settings.LearningRate * 0.05).WithLinearWarmup(Math.Max(1, settings.Steps / 20)));
         var state = optimizer.Init(parameters);
-        var order = Enumerable.Range(0, train.Length).ToArray();
-        var random = new Random(unchecked((int)seed));
-        int cursor = train.Length;
-        int batchSize = Math.Min(settings.BatchSize, train.Length);
+        var batches = new ShuffledBatches(train.Length, settings.BatchSize, seed);
+        int batchSize = batches.BatchSize;
 
         var best = parameters;
         double bestValidation = double.PositiveInfinity;
@@ -36,13 +34,7 @@ internal static class Trainer
         string extra = "";
         for (int step = 1; step <= settings.Steps; step++)
         {
-            if (cursor + batchSize > train.Length)
-            {
-                random.Shuffle(order);
-                cursor = 0;
-            }
-            var batch = order.AsSpan(cursor, batchSize).ToArray().Select(i => train[i]).ToArray();
-            cursor += batchSize;
+            var batch = batches.Next().Select(i => train[i]).ToArray();
 
             ulong dropoutSeed = seed * 1_000_003 + (ulong)step; // a fresh dropout mask per step, seeded
             var result = Grad.ValueAndGrad(p => Loss.CrossEntropy(model.Logits(p, batch, dropoutSeed), Labels(batch)), parameters);

@@ -20,10 +20,8 @@ internal static class Trainer
     {
         var schedule = Schedule.Cosine(settings.LearningRate, settings.Steps, settings.LearningRate * 0.05).WithLinearWarmup(Math.Max(1, settings.Steps / 20));
         var adam = Adam.Init(parameters);
-        var order = Enumerable.Range(0, exampleCount).ToArray();
-        var random = new Random(unchecked((int)seed));
-        int cursor = exampleCount;
-        int batchSize = Math.Min(settings.BatchSize, exampleCount);
+        var batches = new ShuffledBatches(exampleCount, settings.BatchSize, seed);
+        int batchSize = batches.BatchSize;
 
         var best = parameters;
         double bestValidation = double.PositiveInfinity;
@@ -33,13 +31,7 @@ internal static class Trainer
         string extra = "";
         for (int step = 1; step <= settings.Steps; step++)
         {
-            if (cursor + batchSize > exampleCount)
-            {
-                random.Shuffle(order);
-                cursor = 0;
-            }
-            var batch = order.AsSpan(cursor, batchSize).ToArray();
-            cursor += batchSize;
+            var batch = batches.Next();
 
             var result = Grad.ValueAndGrad(p => batchLoss(p, batch), parameters);
             var clipped = Clip.ByGlobalNorm(result.Gradients, settings.MaxGradientNorm);
