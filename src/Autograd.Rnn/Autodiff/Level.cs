@@ -15,6 +15,7 @@ internal sealed class Level(long id, int depth, bool planning = false, bool forw
 {
     private volatile bool ended;
     private volatile string? unplannable;
+    private List<Action>? whenEnded;
 
     public long Id { get; } = id;
 
@@ -50,5 +51,33 @@ internal sealed class Level(long id, int depth, bool planning = false, bool forw
 
     public void MarkUnplannable(string reason) => unplannable ??= reason;
 
-    public void End() => ended = true;
+    /// <summary>
+    /// Runs <paramref name="action"/> when this level ends, after its sweep: how a planned op hands back buffers that only
+    /// its own VJP reads (<see cref="LevelScratch"/>). Runs at once if the level has already ended.
+    /// </summary>
+    public void WhenEnded(Action action)
+    {
+        lock (this)
+        {
+            if (!ended)
+            {
+                (whenEnded ??= []).Add(action);
+                return;
+            }
+        }
+        action();
+    }
+
+    public void End()
+    {
+        List<Action>? actions;
+        lock (this)
+        {
+            ended = true;
+            actions = whenEnded;
+            whenEnded = null;
+        }
+        if (actions is null) return;
+        foreach (var action in actions) action();
+    }
 }

@@ -14,7 +14,8 @@ namespace Autograd.Rnn;
 /// </summary>
 /// <remarks>
 /// Nothing is allocated per step but small views: the plans write each step's states, saved values and input cotangent
-/// straight into slabs allocated once per sequence (<see cref="Plan{T}.RunInto"/>), the step inputs are read from the
+/// straight into slabs allocated once per sequence (<see cref="Plan{T}.RunInto"/>; the saved values' slabs are rented until
+/// the level ends, <see cref="LevelScratch"/>, so a training loop reuses them), the step inputs are read from the
 /// blocks of projected inputs as views, and their cotangents are returned one per block, so no per-step slice or Concat
 /// is recorded at the <see cref="Grad"/> level. <see cref="ScanResult{T}.StepStates"/> slices a step's state only when it
 /// is read.
@@ -55,7 +56,7 @@ internal static class PlannedUnroll
         if (SoleReverseLevel<T>(inputs) is not { } level || steps == 0) return null;
 
         var primals = Array.ConvertAll(inputs, input => input.PrimalAt(level.Id));
-        var unroll = new Unroll<T>(primals, parameterCount, parts, steps, reverse, masks);
+        var unroll = new Unroll<T>(level, primals, parameterCount, parts, steps, reverse, masks);
         var arguments = new Tensor<T>[parameterCount + parts + 1];
         Array.Copy(primals, arguments, parameterCount + parts);
         arguments[^1] = new Tensor<T>(unroll.StepInput(reverse ? steps - 1 : 0));
@@ -94,7 +95,7 @@ internal static class PlannedUnroll
     }
 
     /// <summary>One call's unroll: the forward run into slabs, and the VJP that reads them back.</summary>
-    private sealed class Unroll<T>(Tensor<T>[] primals, int parameterCount, int parts, int steps, bool reverse, UnrollMasks<T>? masks)
+    private sealed class Unroll<T>(Level level, Tensor<T>[] primals, int parameterCount, int parts, int steps, bool reverse, UnrollMasks<T>? masks)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         private readonly Shape stateShape = primals[parameterCount].Shape;
@@ -135,7 +136,7 @@ internal static class PlannedUnroll
             for (int s = 0; s < savedCount; s++)
             {
                 savedShapes[s] = plan.Forward.OutputShape(parts + s);
-                slabs[s] = new NdArray<T>(GC.AllocateUninitializedArray<T>(steps * savedShapes[s].Size), savedShapes[s].Inserting(0, steps));
+                slabs[s] = LevelScratch.Value<T>(level, savedShapes[s].Inserting(0, steps));
             }
             var arguments = new NdArray<T>[parameterCount + parts + 1];
             for (int i = 0; i < parameterCount + parts; i++) arguments[i] = primals[i].Value;

@@ -1,0 +1,87 @@
+using System.Numerics;
+using Autograd.Rnn.TestSupport;
+
+namespace Autograd.Rnn.Tests.Plans;
+
+/// <summary>
+/// A planned unroll keeps what its VJP reads in buffers that go back to a per-thread pool when the Grad call ends, and the
+/// next training step writes them again: reusing them must never change a result, whatever the lengths and batches in
+/// between, and a repeated step must not allocate them again.
+/// </summary>
+public class LevelScratchTests
+{
+    private static GradientResult<T> TrainingStep<T>(RecurrentLayer<T> layer, Params<T> parameters, int steps, int batch, ulong seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var input = Tensor.RandomNormal<T>([steps, batch, 3], seed);
+        return Grad.ValueAndGrad(p => Tensor.Sum(Tensor.Tanh(layer.Apply(p, input).Output)), parameters);
+    }
+
+    // The pool is per thread: a new thread starts with an empty one. Its exception, if any, is rethrown here.
+    private static void OnNewThread(Action action)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try { action(); }
+            catch (Exception e) { failure = e; }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure is not null) throw new InvalidOperationException("the test's thread failed", failure);
+    }
+
+    private static void AssertSame(GradientResult<double> expected, GradientResult<double> actual, string what)
+    {
+        Assert.True(Bits.Same(expected.Value, actual.Value), $"{what}: value");
+        foreach (var name in expected.Gradients.Names)
+            Assert.True(Bits.Same(expected.Gradients[name], actual.Gradients[name]), $"{what}: {name}");
+    }
+
+    [Fact]
+    public void Reused_buffers_give_the_eager_results_bit_identically_across_lengths_and_batches()
+    {
+        var layer = RecurrentLayer.Lstm<double>(3, 6, RecurrentLayerOptions.Default.WithBidirectional(true).WithNumLayers(2));
+        var parameters = layer.Initialize(seed: 4);
+        (int Steps, int Batch)[] configurations = [(7, 2), (30, 3), (16, 3), (5, 1), (30, 3), (7, 2)];
+        // Each configuration's reference comes from a thread whose pool is empty, so its buffers are fresh; it matches
+        // the eager result to the planned unroll's stated bound.
+        var fresh = new Dictionary<(int, int), GradientResult<double>>();
+        foreach (var configuration in configurations.Distinct())
+        {
+            OnNewThread(() => fresh[configuration] = TrainingStep(layer, parameters, configuration.Steps, configuration.Batch, 9));
+            GradientResult<double> eager;
+            using (Compile.Eagerly()) eager = TrainingStep(layer, parameters, configuration.Steps, configuration.Batch, 9);
+            foreach (var name in eager.Gradients.Names)
+                Assert.True(fresh[configuration].Gradients[name].AllClose(eager.Gradients[name], 1e-10, 1e-12), $"{configuration}: {name}");
+        }
+        foreach (var (steps, batch) in configurations)
+            AssertSame(fresh[(steps, batch)], TrainingStep(layer, parameters, steps, batch, 9), $"T = {steps}, B = {batch}");
+    }
+
+    [Fact]
+    [Trait(EagerRun.Trait, EagerRun.NeedsPlans)]
+    public void A_repeated_training_step_does_not_allocate_the_saved_values_again()
+    {
+        var layer = RecurrentLayer.Lstm<float>(3, 64);
+        var parameters = layer.Initialize(seed: 1);
+        const int batch = 16, longer = 100;
+        // The LSTM step's VJP reads at least its four gates [batch, 4·hidden] at every step.
+        long savedBytes = (long)longer * batch * 4 * 64 * sizeof(float);
+        long firstLong = 0, repeatedLong = 0;
+        OnNewThread(() =>
+        {
+            // Records and keeps the step's plans (they depend on the batch and widths, not on the length), and leaves buffers
+            // for 40 steps in the pool: too short for 100.
+            TrainingStep(layer, parameters, 40, batch, 2);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            TrainingStep(layer, parameters, longer, batch, 3);
+            firstLong = GC.GetAllocatedBytesForCurrentThread() - before;
+            before = GC.GetAllocatedBytesForCurrentThread();
+            TrainingStep(layer, parameters, longer, batch, 4);
+            repeatedLong = GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+        Assert.True(repeatedLong + savedBytes <= firstLong,
+            $"a 100-step training step allocated {firstLong} B with fresh buffers and {repeatedLong} B reusing them; the gates alone are {savedBytes} B");
+    }
+}
