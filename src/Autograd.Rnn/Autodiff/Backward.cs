@@ -218,7 +218,12 @@ internal static class Backward
                 if (merged[i].Slice.Start < merged[i - 1].Slice.Start + merged[i - 1].Slice.Length)
                     return PadAndSum(axis, size, merged); // overlapping slices cannot be laid side by side
 
-            if (merged.Count == 1 && merged[0].Slice.Start == 0 && merged[0].Slice.Length == size) return merged[0].Piece;
+            if (merged.Count == 1)
+            {
+                // One slice (an unroll's outputs out of its states, say): one padded copy, no zero blocks to join.
+                var (slice, piece) = merged[0];
+                return PadOp.Apply(piece, axis, slice.Start, size - slice.Start - slice.Length);
+            }
             var parts = new List<Tensor<T>>(2 * merged.Count + 1);
             int position = 0;
             foreach (var (slice, piece) in merged)
