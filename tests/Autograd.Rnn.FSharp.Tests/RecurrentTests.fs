@@ -164,13 +164,16 @@ type ``Layers and Nn`` (output: ITestOutputHelper) =
         Assert.Equal(Shape(3, 6, 3), (batchFirst.Apply(batchFirst.Initialize 1UL, Tensor.Transpose(x, 0, 1))).Output.Shape)
 
     [<Fact>]
-    member _.``Linear, Embedding, the losses and Init from F#`` () =
+    member _.``Linear, Tensor.Linear, Embedding, the losses and Init from F#`` () =
         let readout = Linear.Init<float>(3, 5, 1UL)
         let noBias = Linear.Init<float>(3, 5, 1UL, bias = false)
         Assert.Equal(1, noBias.Count)
         let h = Tensor.RandomNormal<float>([| 2; 4; 3 |], 2UL)
         let logits = Linear.Apply(readout, h)
         Assert.Equal(Shape(2, 4, 5), logits.Shape)
+        close logits (Tensor.Linear(h, readout.["weight"], readout.["bias"]))
+        let rows = h.Reshape(8, 3)
+        close (Tensor.MatMulTransposeB(rows, readout.["weight"])) (Tensor.Linear(rows, readout.["weight"]))
         let table = Embedding.Init<float>(10, 3, 3UL)
         let embedded = Embedding.Apply(table, [| 1; 2; 3; 4; 5; 6; 7; 8 |], 2, 4)
         Assert.Equal(Shape(2, 4, 3), embedded.Shape)

@@ -156,7 +156,8 @@ internal static class Trace
         NaryVjp<T> vjp,
         NaryJvp<T> jvp,
         NaryBatch<T> batch,
-        PlanForm<T>? form = null)
+        PlanForm<T>? form = null,
+        NaryRowContraction<T>? rowContraction = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         inputs = Array.ConvertAll(inputs, input => input.Live);
@@ -188,7 +189,8 @@ internal static class Trace
             return Checked(Tensor<T>.Dual(y, level, operation, Fit(jvp(primals, y, tangents), y, operation)), inputs);
         }
         var step = level.IsPlanning ? PlanStep<T>.Capture(level, operation, kernel, form, inputs) : null;
-        return Checked(Tensor<T>.Record(y, level, operation, traced, (g, i) => vjp(primals, y, g, i), step: step), inputs);
+        return Checked(Tensor<T>.Record(y, level, operation, traced, (g, i) => vjp(primals, y, g, i),
+            rowContraction: rowContraction is null ? null : (g, i) => rowContraction(primals, g, i), step: step), inputs);
     }
 }
 
@@ -205,6 +207,10 @@ internal delegate Tensor<T> BinaryJvp<T>(Tensor<T> a, Tensor<T> b, Tensor<T> y, 
 
 /// <summary>The factors (L, R) with cotangent Lᵀ·R for input <paramref name="inputIndex"/>, or null when it has another form.</summary>
 internal delegate (Tensor<T> Left, Tensor<T> Right)? BinaryRowContraction<T>(Tensor<T> a, Tensor<T> b, Tensor<T> g, int inputIndex)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>The factors (L, R) with cotangent Lᵀ·R for input <paramref name="inputIndex"/>, or null when it has another form.</summary>
+internal delegate (Tensor<T> Left, Tensor<T> Right)? NaryRowContraction<T>(Tensor<T>[] inputs, Tensor<T> g, int inputIndex)
     where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>The cotangent of input <paramref name="inputIndex"/> given the output cotangent <paramref name="g"/>.</summary>

@@ -47,8 +47,8 @@ internal static unsafe class Gemm
             // A transposed operand is the same memory read with swapped strides; packing absorbs the difference.
             var am = transposeA ? new StridedMatrix<T>(pa, 1, m) : new StridedMatrix<T>(pa, k, 1);
             var bm = transposeB ? new StridedMatrix<T>(pb, 1, k) : new StridedMatrix<T>(pb, n, 1);
-            if (transposeB && !accumulate && GemmDot<T>.Applies(m))
-                GemmDot<T>.Run(pa, pb, pc, m, n, k);
+            if (transposeB && GemmDot<T>.Applies(m))
+                GemmDot<T>.Run(pa, pb, pc, m, n, k, accumulate);
             else if ((long)m * n * k < ParallelThreshold || Environment.ProcessorCount == 1)
                 GemmBlocked<T>.Run(am, bm, pc, n, m, n, k, accumulate);
             else

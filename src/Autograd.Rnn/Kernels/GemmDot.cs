@@ -17,9 +17,13 @@ internal static unsafe class GemmDot<T> where T : unmanaged, IFloatingPointIeee7
 
     public static bool Applies(int m) => m <= MaxRows && GemmMicroKernel<T>.Path == GemmPath.Vector512;
 
-    /// <summary>c[i, j] = Σ_p a[i·k + p]·b[j·k + p] for i &lt; m, j &lt; n; k ≥ 1.</summary>
+    /// <summary>
+    /// c[i, j] = Σ_p a[i·k + p]·b[j·k + p] for i &lt; m, j &lt; n; k ≥ 1 — or, with <paramref name="accumulate"/>,
+    /// c[i, j] += that sum (the dot product is finished first and added once, so c + A·Bᵀ rounds exactly as a product
+    /// followed by an addition would).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(T* a, T* b, T* c, int m, int n, int k)
+    public static void Run(T* a, T* b, T* c, int m, int n, int k, bool accumulate)
     {
         int w = Vector512<T>.Count;
         int j = 0;
@@ -48,7 +52,8 @@ internal static unsafe class GemmDot<T> where T : unmanaged, IFloatingPointIeee7
                     d3 += ai[p] * b3[p];
                 }
                 T* ci = c + (nint)i * n + j;
-                ci[0] = d0; ci[1] = d1; ci[2] = d2; ci[3] = d3;
+                if (accumulate) { ci[0] += d0; ci[1] += d1; ci[2] += d2; ci[3] += d3; }
+                else { ci[0] = d0; ci[1] = d1; ci[2] = d2; ci[3] = d3; }
             }
         }
         for (; j < n; j++)
@@ -64,7 +69,8 @@ internal static unsafe class GemmDot<T> where T : unmanaged, IFloatingPointIeee7
                 T d = Vector512.Sum(s);
                 for (; p < k; p++)
                     d += ai[p] * bj[p];
-                c[(nint)i * n + j] = d;
+                if (accumulate) c[(nint)i * n + j] += d;
+                else c[(nint)i * n + j] = d;
             }
         }
     }

@@ -4,7 +4,7 @@ namespace Autograd.Rnn;
 
 /// <summary>
 /// A fully connected layer y = x·Wᵀ + b with PyTorch's parameter names and layout: <c>weight</c> [out, in],
-/// <c>bias</c> [out]. A composition of public ops.
+/// <c>bias</c> [out]. A composition of public ops: <see cref="Tensor.Linear{T}"/> with the layer's parameters.
 /// </summary>
 public static class Linear
 {
@@ -32,12 +32,6 @@ public static class Linear
         var weight = parameters["weight"];
         if (x.Rank == 0 || x.Shape[-1] != weight.Shape[1])
             throw new ArgumentException($"Linear: input {x.Shape} does not end in the weight's input size {weight.Shape[1]} (weight {weight.Shape}).");
-        var rows = x.Rank == 2 ? x : x.Reshape(-1, weight.Shape[1]);
-        var y = Tensor.MatMulTransposeB(rows, weight);
-        if (parameters.Contains("bias")) y += parameters["bias"];
-        if (x.Rank == 2) return y;
-        var shape = x.Shape.ToArray();
-        shape[^1] = weight.Shape[0];
-        return y.Reshape(shape);
+        return Tensor.Linear(x, weight, parameters.Contains("bias") ? parameters["bias"] : null);
     }
 }

@@ -7,7 +7,7 @@ namespace Autograd.Rnn.Tests.Plans;
 
 /// <summary>
 /// Random step programs: straight-line DAGs over [batch, width] values built from the op set a cell uses — elementwise
-/// unary and binary ops (with row-vector, column and scalar broadcasts), column slices, concatenation, matrix products,
+/// unary and binary ops (with row-vector, column and scalar broadcasts), column slices, concatenation, matrix products (with a bias: Linear),
 /// row sums and means broadcast back (on either side), layer normalisation, a constant Where mask — interpreted the same
 /// way in float and double.
 /// </summary>
@@ -58,6 +58,7 @@ public sealed record StepProgram(int Batch, int Width, Instruction[] Instruction
                 "mul row" => values[3] * a,
                 "matmul" => a.MatMul(values[4]),
                 "matmul transposed" => Tensor.MatMulTransposeB(a, values[4]),
+                "linear" => Tensor.Linear(a, values[4], values[3]),
                 "left half" => Tensor.Narrow(b, 1, 0, Width),
                 "right half" => Tensor.Narrow(b, 1, Width, Width),
                 "concat halves" => Tensor.Narrow(Tensor.Concat([a, b], 1), 1, Width / 2, Width),
@@ -84,7 +85,7 @@ public sealed record StepProgram(int Batch, int Width, Instruction[] Instruction
     private static readonly string[] Ops =
     [
         "tanh", "sigmoid", "exp", "log", "softplus", "relu", "abs", "sqrt", "neg", "add", "sub", "mul", "div", "one minus",
-        "scale", "add row", "mul row", "matmul", "matmul transposed", "left half", "right half", "concat halves", "row sum", "row mean minus",
+        "scale", "add row", "mul row", "matmul", "matmul transposed", "linear", "left half", "right half", "concat halves", "row sum", "row mean minus",
         "layer norm", "where",
         "erf",
         // Not sin and cos: TensorPrimitives.Sin/Cos in double give last-bit differences between the ahead-of-time code
