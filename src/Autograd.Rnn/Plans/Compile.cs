@@ -14,9 +14,11 @@ namespace Autograd.Rnn;
 /// (tensors it closes over are recorded as constants). A function that reads the values of what it computes from its
 /// inputs (<c>Item</c>, <c>ToArray</c>, the indexer, <c>ToString</c>, <c>StopGradient</c> or a <c>Where</c> mask of
 /// them) cannot be replayed, since those values may steer it differently next time: it then always runs eagerly, never
-/// wrongly. Calls with traced inputs (inside <see cref="Grad"/>, so that gradients flow), inside
-/// <see cref="Compile.Eagerly"/> or <see cref="Anomaly.Detect"/>, and calls that overlap on several threads also run
-/// eagerly. One plan is kept per set of input shapes.
+/// wrongly. A call under one <see cref="Grad"/> level (training) runs planned too, as one op whose VJP replays a plan of
+/// the function's VJP recorded with it (a function with one result; one such pair of plans per set of input shapes).
+/// Calls under several levels (gradients of gradients), inside <see cref="Compile.Eagerly"/> or
+/// <see cref="Anomaly.Detect"/>, and calls that overlap on several threads run eagerly. One plan is kept per set of
+/// input shapes.
 /// </remarks>
 public static class Compile
 {
@@ -122,9 +124,13 @@ public static class Compile
 internal sealed class CompiledFunction<T>(Func<Tensor<T>[], Tensor<T>[]> function) where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Dictionary<string, Plan<T>?> plans = [];
+    private readonly Dictionary<string, StepVjpPlan<T>?> trainingPlans = [];
 
     /// <summary>How many sets of input shapes were recorded.</summary>
     public int Recordings { get; private set; }
+
+    /// <summary>How many sets of input shapes were recorded with their VJP, for calls under a <see cref="Grad"/> level.</summary>
+    public int TrainingRecordings { get; private set; }
 
     /// <summary>Why the latest recording could not be planned, or null.</summary>
     public string? LastReason { get; private set; }
@@ -134,6 +140,7 @@ internal sealed class CompiledFunction<T>(Func<Tensor<T>[], Tensor<T>[]> functio
         ArgumentNullException.ThrowIfNull(inputs);
         for (int i = 0; i < inputs.Length; i++)
             if (inputs[i] is null) throw new ArgumentNullException(nameof(inputs), $"Compile: input {i} is null.");
+        if (PlannedCall.LevelFor(inputs) is { } level) return Train(inputs, level);
         if (!PlanRecorder.CanPlan<T>(inputs) || !Monitor.TryEnter(plans)) return Eager(inputs);
         try
         {
@@ -148,6 +155,30 @@ internal sealed class CompiledFunction<T>(Func<Tensor<T>[], Tensor<T>[]> functio
         finally
         {
             Monitor.Exit(plans);
+        }
+    }
+
+    // Under one Grad level: the function and its VJP as plans, recorded as one op (PlannedCall); one result only.
+    private Tensor<T>[] Train(Tensor<T>[] inputs, Level level)
+    {
+        if (!Monitor.TryEnter(trainingPlans)) return Eager(inputs);
+        try
+        {
+            string key = Key(inputs);
+            var primals = PlannedCall.Primals(inputs, level);
+            if (!trainingPlans.TryGetValue(key, out var plan))
+            {
+                plan = StepVjpPlan<T>.RecordFunction(function, primals, out var reason);
+                if (plan is not null && plan.Parts != 1) (plan, reason) = (null, "planned training takes functions with one result");
+                trainingPlans[key] = plan;
+                TrainingRecordings++;
+                LastReason = reason;
+            }
+            return plan is null ? Eager(inputs) : [PlannedCall.Run(plan, inputs, primals, level)];
+        }
+        finally
+        {
+            Monitor.Exit(trainingPlans);
         }
     }
 

@@ -51,6 +51,38 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
     public static StepVjpPlan<T>? Record(Cell<T> cell, Params<T> parameters, Tensor<T>[] arguments, out string? reason)
     {
         int parameterCount = parameters.Count, parts = arguments.Length - 1 - parameterCount;
+        // The parameters' cotangents are added into the unroll's sums right after each run: borrowed, not allocated.
+        return RecordWithVjp(arguments, parameterCount, (leaves, inner) =>
+        {
+            var state = RecurrentState<T>.Of(leaves[parameterCount..^1]);
+            var result = cell.ProjectedStep(parameters.WithTensors(leaves[..parameterCount]), state, leaves[^1])
+                ?? throw new InvalidOperationException($"Scan: the {cell.Name} cell returned null.");
+            if (result.Count != parts)
+                throw new InvalidOperationException($"Scan: the {cell.Name} cell returned {result.Count} state tensors, expected {parts}.");
+            var next = new Tensor<T>[parts];
+            for (int p = 0; p < parts; p++)
+            {
+                next[p] = result[p];
+                if (next[p].Shape != arguments[parameterCount + p].Shape)
+                    inner.MarkUnplannable($"the cell changed the shape of state part {p}");
+            }
+            return next;
+        }, out reason);
+    }
+
+    /// <summary>
+    /// Records <paramref name="function"/> on untraced <paramref name="arguments"/> as a forward plan (arguments → results,
+    /// saved values) and a backward plan (arguments, saved values, results' cotangents → arguments' cotangents, each
+    /// its own array), or returns null with the reason it cannot be planned. <see cref="Parts"/> is the number of results.
+    /// </summary>
+    public static StepVjpPlan<T>? RecordFunction(Func<Tensor<T>[], Tensor<T>[]> function, Tensor<T>[] arguments, out string? reason) =>
+        RecordWithVjp(arguments, 0, (leaves, _) => function(leaves) ?? throw new InvalidOperationException("Compile: the function returned null."),
+            out reason);
+
+    // The first borrowedCount arguments' cotangents are views of the backward plan's buffers, valid until its next run.
+    private static StepVjpPlan<T>? RecordWithVjp(Tensor<T>[] arguments, int borrowedCount, Func<Tensor<T>[], Level, Tensor<T>[]> function,
+        out string? reason)
+    {
         var outer = Grad.NewLevel(planning: true);
         try
         {
@@ -60,18 +92,7 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
             try
             {
                 var innerLeaves = Array.ConvertAll(outerLeaves, leaf => Tensor<T>.Leaf(leaf, inner));
-                var state = RecurrentState<T>.Of(innerLeaves[parameterCount..^1]);
-                var result = cell.ProjectedStep(parameters.WithTensors(innerLeaves[..parameterCount]), state, innerLeaves[^1])
-                    ?? throw new InvalidOperationException($"Scan: the {cell.Name} cell returned null.");
-                if (result.Count != parts)
-                    throw new InvalidOperationException($"Scan: the {cell.Name} cell returned {result.Count} state tensors, expected {parts}.");
-                next = new Tensor<T>[parts];
-                for (int p = 0; p < parts; p++)
-                {
-                    next[p] = result[p].Live;
-                    if (next[p].Shape != arguments[parameterCount + p].Shape)
-                        inner.MarkUnplannable($"the cell changed the shape of state part {p}");
-                }
+                next = Array.ConvertAll(function(innerLeaves, inner), result => result.Live);
                 seeds = Array.ConvertAll(next, part => Tensor<T>.Leaf(Tensor.ZerosLike(part), outer));
                 cotangents = Autograd.Rnn.Backward.Run(next, seeds, inner.Id, innerLeaves);
                 reason = inner.Unplannable;
@@ -87,13 +108,12 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
             var saved = SavedValues(outer, seeds, cotangents);
             var forward = PlanBuilder.Build(outer, outerLeaves, [.. next, .. saved], out reason);
             if (forward is null) return null;
-            // The parameters' cotangents are added into the unroll's sums right after each run: borrowed, not allocated.
             var borrowed = new bool[cotangents.Length];
-            for (int k = 0; k < parameterCount; k++) borrowed[k] = true;
+            for (int k = 0; k < borrowedCount; k++) borrowed[k] = true;
             var backward = PlanBuilder.Build(outer, [.. outerLeaves, .. saved, .. seeds], cotangents, out reason, borrowed);
             if (backward is null) return null;
             var reached = Array.ConvertAll(cotangents, cotangent => cotangent.Live.Node is not null);
-            return new StepVjpPlan<T>(forward, backward, parts, saved.Count, reached);
+            return new StepVjpPlan<T>(forward, backward, next.Length, saved.Count, reached);
         }
         finally
         {
