@@ -47,6 +47,13 @@ public static class Compile
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(function);
+        return Function(function, int.MaxValue);
+    }
+
+    /// <summary>As the public form, keeping the plans of at most <paramref name="capacity"/> sets of shapes per set of names.</summary>
+    internal static Func<Params<T>, Tensor<T>, Tensor<T>> Function<T>(Func<Params<T>, Tensor<T>, Tensor<T>> function, int capacity)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var byNames = new Dictionary<string, CompiledFunction<T>>();
         return (parameters, x) =>
         {
@@ -56,7 +63,7 @@ public static class Compile
             lock (byNames)
             {
                 if (!byNames.TryGetValue(key, out compiled))
-                    byNames[key] = compiled = new CompiledFunction<T>(inputs => [function(parameters.WithTensors(inputs[..^1]), inputs[^1])]);
+                    byNames[key] = compiled = new CompiledFunction<T>(inputs => [function(parameters.WithTensors(inputs[..^1]), inputs[^1])], capacity);
             }
             var tensors = parameters.Tensors();
             var all = new Tensor<T>[tensors.Length + 1];
@@ -118,72 +125,4 @@ public static class Compile
             PlanRecorder.ExitEager();
         }
     }
-}
-
-/// <summary>A function with its plans, one per set of input shapes (or the reason a set of shapes runs eagerly).</summary>
-internal sealed class CompiledFunction<T>(Func<Tensor<T>[], Tensor<T>[]> function) where T : unmanaged, IFloatingPointIeee754<T>
-{
-    private readonly Dictionary<string, Plan<T>?> plans = [];
-    private readonly Dictionary<string, StepVjpPlan<T>?> trainingPlans = [];
-
-    /// <summary>How many sets of input shapes were recorded.</summary>
-    public int Recordings { get; private set; }
-
-    /// <summary>How many sets of input shapes were recorded with their VJP, for calls under a <see cref="Grad"/> level.</summary>
-    public int TrainingRecordings { get; private set; }
-
-    /// <summary>Why the latest recording could not be planned, or null.</summary>
-    public string? LastReason { get; private set; }
-
-    public Tensor<T>[] Invoke(Tensor<T>[] inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        for (int i = 0; i < inputs.Length; i++)
-            if (inputs[i] is null) throw new ArgumentNullException(nameof(inputs), $"Compile: input {i} is null.");
-        if (PlannedCall.LevelFor(inputs) is { } level) return Train(inputs, level);
-        if (!PlanRecorder.CanPlan<T>(inputs) || !Monitor.TryEnter(plans)) return Eager(inputs);
-        try
-        {
-            string key = Key(inputs);
-            if (plans.TryGetValue(key, out var plan)) return plan is null ? Eager(inputs) : plan.Run(inputs);
-            var recording = PlanRecorder.Record(function, inputs);
-            plans[key] = recording.Plan;
-            Recordings++;
-            LastReason = recording.Reason;
-            return recording.Results;
-        }
-        finally
-        {
-            Monitor.Exit(plans);
-        }
-    }
-
-    // Under one Grad level: the function and its VJP as plans, recorded as one op (PlannedCall); one result only.
-    private Tensor<T>[] Train(Tensor<T>[] inputs, Level level)
-    {
-        if (!Monitor.TryEnter(trainingPlans)) return Eager(inputs);
-        try
-        {
-            string key = Key(inputs);
-            var primals = PlannedCall.Primals(inputs, level);
-            if (!trainingPlans.TryGetValue(key, out var plan))
-            {
-                plan = StepVjpPlan<T>.RecordFunction(function, primals, out var reason);
-                if (plan is not null && plan.Parts != 1) (plan, reason) = (null, "planned training takes functions with one result");
-                trainingPlans[key] = plan;
-                TrainingRecordings++;
-                LastReason = reason;
-            }
-            return plan is null ? Eager(inputs) : [PlannedCall.Run(plan, inputs, primals, level)];
-        }
-        finally
-        {
-            Monitor.Exit(trainingPlans);
-        }
-    }
-
-    private Tensor<T>[] Eager(Tensor<T>[] inputs) =>
-        function((Tensor<T>[])inputs.Clone()) ?? throw new InvalidOperationException("Compile: the function returned null.");
-
-    private static string Key(Tensor<T>[] inputs) => string.Join(";", Array.ConvertAll(inputs, input => input.Shape.ToString()));
 }

@@ -70,6 +70,17 @@ internal sealed class Plan<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
+    /// <summary>How many elementwise operations the fused regions apply per run: each region's size times its ops.</summary>
+    public long FusedElementOps
+    {
+        get
+        {
+            long count = 0;
+            foreach (var instruction in program) if (instruction is FusedRegion<T> region) count += (long)region.Size * region.OpCount;
+            return count;
+        }
+    }
+
     /// <summary>How many ops run through their allocating kernel (no declared plan form).</summary>
     public int KernelOpCount
     {
