@@ -51,7 +51,7 @@ internal static class StepVjpPlans<T> where T : unmanaged, IFloatingPointIeee754
         return recorded;
     }
 
-    private static bool CapturesNothing(Delegate step) =>
+    internal static bool CapturesNothing(Delegate step) =>
         step.Target is null || step.Target.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).Length == 0;
 
     private static bool SameNames(string[] names, IReadOnlyList<string> other)

@@ -135,6 +135,7 @@ public static class Recurrence
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (cell.InputProjection is null) return [inputs];
+        var project = PlannedProjections<T>.For(cell);
         int steps = inputs.Shape[0], batch = inputs.Shape[1], features = inputs.Shape[2];
         var result = new List<Tensor<T>>();
         int blockSteps = 1; // the first block is one step, which tells the projection's width
@@ -142,7 +143,7 @@ public static class Recurrence
         {
             int count = Math.Min(blockSteps, steps - start);
             var block = Tensor.Narrow(inputs, 0, start, count).Reshape(count * batch, features);
-            var projected = cell.InputProjection(parameters, block);
+            var projected = project(parameters, block);
             result.Add(projected.Reshape(count, batch, -1));
             blockSteps = Math.Max(1, ProjectionBlockElements / Math.Max(1, projected.Size / count));
             start += count;
