@@ -20,6 +20,20 @@ internal static class Backward
     public static Tensor<T>[] Run<T>(Tensor<T>[] outputs, Tensor<T>[] seeds, long tag, Tensor<T>[] leaves)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var sweep = SweepScratch.Begin();
+        try
+        {
+            return Sweep(outputs, seeds, tag, leaves, sweep);
+        }
+        finally
+        {
+            SweepScratch.End(sweep);
+        }
+    }
+
+    private static Tensor<T>[] Sweep<T>(Tensor<T>[] outputs, Tensor<T>[] seeds, long tag, Tensor<T>[] leaves, SweepScratch.Sweep sweep)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var pending = new Dictionary<Node<T>, Cotangent<T>>(ReferenceEqualityComparer.Instance);
         var roots = new List<Node<T>>(outputs.Length);
         for (int o = 0; o < outputs.Length; o++)
@@ -64,7 +78,9 @@ internal static class Backward
 
         var result = new Tensor<T>[leaves.Length];
         for (int i = 0; i < leaves.Length; i++)
-            result[i] = pending.TryGetValue(leaves[i].Node!, out var cotangent) ? cotangent.Total() : Tensor.ZerosLike(leaves[i]);
+            result[i] = pending.TryGetValue(leaves[i].Node!, out var cotangent)
+                ? SweepScratch.Detached(sweep, cotangent.Total())
+                : Tensor.ZerosLike(leaves[i]);
         return result;
     }
 

@@ -51,7 +51,9 @@ internal static class PlannedCall
             {
                 if (g.IsTraced)
                     throw new InvalidOperationException("Compile: a planned call's VJP was asked for a traced cotangent; it is not differentiable again.");
-                cotangents = plan.Backward.Run([.. primals, .. saved, g]);
+                // The compiled function's lock covers its forward runs only; its backward plan is replayed here, during
+                // a sweep, and another thread's sweep may be replaying it too.
+                lock (plan.Backward) cotangents = plan.Backward.Run([.. primals, .. saved, g]);
                 lastCotangent = g;
             }
             return cotangents![inputIndex];

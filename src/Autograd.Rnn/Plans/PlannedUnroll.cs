@@ -107,6 +107,7 @@ internal static class PlannedUnroll
         private readonly NdArray<T>[] stepInputs = new NdArray<T>[steps];
         private NdArray<T>[] saved = [];
         private Tensor<T>? lastCotangent;
+        private long lastSweep;
         private Tensor<T>[]? cotangents;
 
         private int StepAt(int i) => reverse ? steps - 1 - i : i;
@@ -162,12 +163,14 @@ internal static class PlannedUnroll
         /// </summary>
         public Tensor<T> Vjp(Tensor<T> g, int inputIndex)
         {
-            if (!ReferenceEquals(g, lastCotangent))
+            // Cached per sweep: the blocks' cotangents are that sweep's scratch (a Jacobian runs one sweep per row).
+            if (!ReferenceEquals(g, lastCotangent) || lastSweep != SweepScratch.CurrentId)
             {
                 if (g.IsTraced)
                     throw new InvalidOperationException("Scan: the planned unroll's VJP was asked for a traced cotangent; it is not differentiable again.");
                 cotangents = Sweep(g);
                 lastCotangent = g;
+                lastSweep = SweepScratch.CurrentId;
             }
             return cotangents![inputIndex];
         }
@@ -190,7 +193,7 @@ internal static class PlannedUnroll
             bool inputReached = plan.Reached[parameterCount + parts];
             var blockCotangents = new NdArray<T>[primals.Length - FirstBlock];
             for (int b = 0; b < blockCotangents.Length && inputReached; b++)
-                blockCotangents[b] = new NdArray<T>(GC.AllocateUninitializedArray<T>(primals[FirstBlock + b].Size), primals[FirstBlock + b].Shape);
+                blockCotangents[b] = SweepScratch.Value<T>(primals[FirstBlock + b].Shape);
 
             var arguments = new NdArray<T>[parameterCount + parts + 1 + savedCount + parts];
             for (int k = 0; k < parameterCount; k++) arguments[k] = primals[k].Value;

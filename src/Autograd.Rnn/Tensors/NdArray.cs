@@ -37,6 +37,9 @@ internal sealed class NdArray<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public T[] ToArray() => Span.ToArray();
 
+    /// <summary>Whether this value is a run of <paramref name="buffer"/> (scratch buffers are recognised this way before they go back).</summary>
+    internal bool SharesBuffer(Array buffer) => ReferenceEquals(data, buffer);
+
     /// <summary>
     /// The elements as a writable run of the buffer, only for a plan writing a value that has not been handed to anyone
     /// yet (a slab a planned unroll allocated, filled step by step before the unroll's result exists); every other

@@ -68,6 +68,7 @@ public class CompiledTrainingTests
     }
 
     [Fact]
+    [Trait(EagerRun.Trait, EagerRun.NeedsPlans)]
     public void A_function_with_two_results_or_one_that_reads_values_runs_eagerly_under_grad()
     {
         var twoResults = new CompiledFunction<double>(v => [Projection(v), Tensor.Exp(v[0])]);
@@ -88,5 +89,35 @@ public class CompiledTrainingTests
         }
         Assert.Contains("one result", twoResults.LastReason);
         Assert.NotNull(readsValues.LastReason);
+    }
+
+    [Fact]
+    public void Two_threads_training_through_one_compiled_function_get_their_own_gradients()
+    {
+        var compiled = Compile.Function<double>(v => [Projection(v)]);
+        var inputs = new[] { AsParams(Inputs(1024, 1)), AsParams(Inputs(1024, 2)) };
+        var expected = new Params<double>[2];
+        using (Compile.Eagerly())
+            for (int i = 0; i < 2; i++) expected[i] = Grad.ValueAndGrad(p => Loss(v => [Projection(v)], p), inputs[i]).Gradients;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+        {
+            for (int call = 0; call < 40; call++)
+            {
+                try
+                {
+                    var gradients = Grad.ValueAndGrad(p => Loss(compiled, p), inputs[i]).Gradients;
+                    foreach (var name in gradients.Names)
+                        if (!gradients[name].AllClose(expected[i][name], 1e-12, 1e-13)) failures.Add($"thread {i}, call {call}: {name}");
+                }
+                catch (Exception e)
+                {
+                    failures.Add($"thread {i}, call {call}: {e.GetType().Name}: {e.Message}");
+                }
+            }
+        })).ToArray();
+        foreach (var thread in threads) thread.Start();
+        foreach (var thread in threads) thread.Join();
+        Assert.Empty(failures);
     }
 }

@@ -4,9 +4,10 @@ using Autograd.Rnn.TestSupport;
 namespace Autograd.Rnn.Tests.Plans;
 
 /// <summary>
-/// A planned unroll keeps what its VJP reads in buffers that go back to a per-thread pool when the Grad call ends, and the
-/// next training step writes them again: reusing them must never change a result, whatever the lengths and batches in
-/// between, and a repeated step must not allocate them again.
+/// A planned unroll keeps what its VJP reads in buffers that go back to a per-thread pool when the Grad call ends, and its
+/// blocks' cotangents in buffers that go back when the sweep ends; the next training step writes them again. Reusing them
+/// must never change a result, whatever the lengths and batches in between; a gradient handed to the caller never shares
+/// a reused buffer; several sweeps over one level (a Jacobian) each get their own; a repeated step does not allocate them.
 /// </summary>
 public class LevelScratchTests
 {
@@ -83,5 +84,43 @@ public class LevelScratchTests
         });
         Assert.True(repeatedLong + savedBytes <= firstLong,
             $"a 100-step training step allocated {firstLong} B with fresh buffers and {repeatedLong} B reusing them; the gates alone are {savedBytes} B");
+    }
+
+    // A cell with no input projection: its step reads the layer's input itself, so the input's gradient is exactly the
+    // cotangent the unroll wrote for its one block of steps.
+    private static readonly Cell<double> Plain = new("plain tanh RNN",
+        static (p, state, x) => RecurrentState<double>.Of(Tensor.Tanh(Tensor.MatMulTransposeB(x, p["w"]) + Tensor.MatMulTransposeB(state.Hidden, p["u"]))),
+        static (input, hidden, seed) => Params<double>.Empty
+            .Add("w", Tensor.RandomNormal<double>([hidden, input], seed, 0, 0.5))
+            .Add("u", Tensor.RandomNormal<double>([hidden, hidden], seed + 1, 0, 0.3)));
+
+    [Fact]
+    public void An_input_gradient_from_a_reused_cotangent_buffer_is_the_callers_to_keep()
+    {
+        var layer = new RecurrentLayer<double>(Plain, 3, 4);
+        var parameters = layer.Initialize(seed: 2);
+        Tensor<double> Loss(Params<double> p) => Tensor.Sum(Tensor.Tanh(layer.Apply(p, p["input"]).Output));
+        var first = Grad.ValueAndGrad(Loss, parameters.Add("input", Tensor.RandomNormal<double>([6, 2, 3], 3))).Gradients["input"];
+        var kept = first.ToArray();
+        // Later training steps take the pooled buffers again and write other cotangents into them.
+        for (ulong step = 0; step < 3; step++)
+            Grad.ValueAndGrad(Loss, parameters.Add("input", Tensor.RandomNormal<double>([6, 2, 3], 10 + step)));
+        Assert.Equal(kept, first.ToArray());
+        Tensor<double> eager;
+        using (Compile.Eagerly()) eager = Grad.ValueAndGrad(Loss, parameters.Add("input", Tensor.RandomNormal<double>([6, 2, 3], 3))).Gradients["input"];
+        Assert.True(first.AllClose(eager, 1e-12, 1e-13));
+    }
+
+    [Fact]
+    public void A_jacobian_through_a_planned_layer_runs_one_sweep_per_row_with_the_eager_rows()
+    {
+        var layer = new RecurrentLayer<double>(Plain, 3, 4);
+        var parameters = layer.Initialize(seed: 5);
+        var input = Tensor.RandomNormal<double>([5, 2, 3], 6);
+        Tensor<double> Last(Tensor<double> x) => Tensor.Narrow(layer.Apply(parameters, x).Output, 0, 4, 1).Reshape(8);
+        var planned = Grad.Jacobian(Last, input, JacobianMode.Reverse);
+        Tensor<double> eager;
+        using (Compile.Eagerly()) eager = Grad.Jacobian(Last, input, JacobianMode.Reverse);
+        Assert.True(planned.AllClose(eager, 1e-12, 1e-13));
     }
 }

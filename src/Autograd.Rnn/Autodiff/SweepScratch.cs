@@ -1,0 +1,61 @@
+using System.Numerics;
+
+namespace Autograd.Rnn;
+
+/// <summary>
+/// Buffers that live as long as one reverse sweep (<see cref="Backward.Run{T}(Tensor{T}[], Tensor{T}[], long, Tensor{T}[])"/>),
+/// from the <see cref="ScratchPool"/>: for cotangents a planned op hands to the sweep, such as a planned unroll's
+/// cotangents of its blocks of step inputs, which the sweep passes on to the ops that made the blocks and then drops.
+/// </summary>
+/// <remarks>
+/// Outside the sweep a cotangent can only be seen as a leaf's gradient, which the sweep returns: the sweep copies any
+/// gradient that shares a buffer with its scratch before the buffers go back (a cell whose input projection hands its
+/// input on unchanged makes a block's cotangent the input's gradient). No VJP keeps its cotangent: VJP rules are public
+/// ops, whose results are new values or views that the same copy catches. Sweeps nest (one may run while recording a
+/// plan); each hands back only its own buffers.
+/// </remarks>
+internal static class SweepScratch
+{
+    [ThreadStatic] private static Sweep? current;
+    [ThreadStatic] private static long started;
+
+    internal sealed class Sweep(Sweep? enclosing, long id)
+    {
+        public Sweep? Enclosing { get; } = enclosing;
+
+        public long Id { get; } = id;
+
+        public List<Array> Held { get; } = [];
+    }
+
+    /// <summary>The running sweep's id (distinct for every sweep on the thread), or 0 outside any.</summary>
+    public static long CurrentId => current?.Id ?? 0;
+
+    public static Sweep Begin() => current = new Sweep(current, ++started);
+
+    /// <summary>Hands the sweep's buffers back; nothing may read them after.</summary>
+    public static void End(Sweep sweep)
+    {
+        foreach (var array in sweep.Held) ScratchPool.Give(array);
+        current = sweep.Enclosing;
+    }
+
+    /// <summary>An uninitialised value of <paramref name="shape"/> that lives until the running sweep ends (a new array outside any).</summary>
+    public static NdArray<T> Value<T>(Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (current is not { } sweep) return new NdArray<T>(GC.AllocateUninitializedArray<T>(shape.Size), shape);
+        var array = ScratchPool.Take<T>(shape.Size);
+        sweep.Held.Add(array);
+        return ScratchPool.View(array, shape);
+    }
+
+    /// <summary><paramref name="gradient"/>, or a copy of it when it shares a buffer with <paramref name="sweep"/>'s scratch.</summary>
+    public static Tensor<T> Detached<T>(Sweep sweep, Tensor<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (sweep.Held.Count == 0 || gradient.IsTraced) return gradient;
+        foreach (var array in sweep.Held)
+            if (gradient.Value.SharesBuffer(array))
+                return new Tensor<T>(new NdArray<T>(gradient.Value.ToArray(), gradient.Shape));
+        return gradient;
+    }
+}
