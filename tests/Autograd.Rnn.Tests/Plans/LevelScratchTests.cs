@@ -123,4 +123,19 @@ public class LevelScratchTests
         using (Compile.Eagerly()) eager = Grad.Jacobian(Last, input, JacobianMode.Reverse);
         Assert.True(planned.AllClose(eager, 1e-12, 1e-13));
     }
+
+    [Fact]
+    public void A_gradient_padded_in_the_sweeps_scratch_is_the_callers_to_keep()
+    {
+        // x's gradient is the cotangent of one slice of it, padded with zeros: built in the sweep's scratch, then copied.
+        var weights = Tensor.RandomNormal<double>([2, 300], 1);
+        Tensor<double> Loss(Tensor<double> x) => Tensor.Sum(Tensor.Narrow(x, 0, 1, 2) * weights);
+        var first = Grad.Gradient(Loss, Tensor.RandomNormal<double>([5, 300], 2));
+        var kept = first.ToArray();
+        for (ulong call = 0; call < 3; call++) Grad.Gradient(x => Loss(x) * (call + 2.0), Tensor.RandomNormal<double>([5, 300], 3 + call));
+        Assert.Equal(kept, first.ToArray());
+        Assert.Equal(new double[300], kept[..300]);
+        Assert.Equal(weights.ToArray(), kept[300..900]);
+        Assert.Equal(new double[600], kept[900..]);
+    }
 }
