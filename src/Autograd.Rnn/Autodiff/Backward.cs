@@ -15,15 +15,19 @@ internal static class Backward
 
     /// <summary>
     /// The cotangents of <paramref name="leaves"/> given one seed per output (a function with several results, such as a
-    /// cell's step returning (h, c)); an output that is not traced at <paramref name="tag"/> is skipped.
+    /// cell's step returning (h, c)); an output that is not traced at <paramref name="tag"/> is skipped. If
+    /// <paramref name="contractions"/> is given, it receives per leaf the factors (left, right) when the leaf's cotangent is
+    /// exactly one traced row contraction leftᵀ·right (a weight used once in a product, in a step recorded for a plan), else
+    /// null: what a planned unroll needs to sum a weight's gradient over all its steps as one product.
     /// </summary>
-    public static Tensor<T>[] Run<T>(Tensor<T>[] outputs, Tensor<T>[] seeds, long tag, Tensor<T>[] leaves)
+    public static Tensor<T>[] Run<T>(Tensor<T>[] outputs, Tensor<T>[] seeds, long tag, Tensor<T>[] leaves,
+        (Tensor<T> Left, Tensor<T> Right)?[]? contractions = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var sweep = SweepScratch.Begin();
         try
         {
-            return Sweep(outputs, seeds, tag, leaves, sweep);
+            return Sweep(outputs, seeds, tag, leaves, sweep, contractions);
         }
         finally
         {
@@ -31,7 +35,8 @@ internal static class Backward
         }
     }
 
-    private static Tensor<T>[] Sweep<T>(Tensor<T>[] outputs, Tensor<T>[] seeds, long tag, Tensor<T>[] leaves, SweepScratch.Sweep sweep)
+    private static Tensor<T>[] Sweep<T>(Tensor<T>[] outputs, Tensor<T>[] seeds, long tag, Tensor<T>[] leaves, SweepScratch.Sweep sweep,
+        (Tensor<T> Left, Tensor<T> Right)?[]? contractions)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var pending = new Dictionary<Node<T>, Cotangent<T>>(ReferenceEqualityComparer.Instance);
@@ -78,9 +83,13 @@ internal static class Backward
 
         var result = new Tensor<T>[leaves.Length];
         for (int i = 0; i < leaves.Length; i++)
+        {
+            if (contractions is not null && pending.TryGetValue(leaves[i].Node!, out var pendingCotangent))
+                contractions[i] = pendingCotangent.SoleTracedContraction;
             result[i] = pending.TryGetValue(leaves[i].Node!, out var cotangent)
                 ? SweepScratch.Detached(sweep, cotangent.Total())
                 : Tensor.ZerosLike(leaves[i]);
+        }
         return result;
     }
 
@@ -153,6 +162,10 @@ internal static class Backward
         private T[]? productSum;
 
         public void Add(Tensor<T> contribution) => dense = dense is null ? contribution : dense + contribution;
+
+        /// <summary>The factors when the whole cotangent is one traced row contraction (read before <see cref="Total"/>).</summary>
+        public (Tensor<T> Left, Tensor<T> Right)? SoleTracedContraction =>
+            dense is null && slices is null && productSum is null && tracedContractions is [var pair] ? pair : null;
 
         public void AddSlice(NarrowSlice slice, Tensor<T> piece) => (slices ??= []).Add((slice, piece));
 

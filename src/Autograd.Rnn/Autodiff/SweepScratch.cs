@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Autograd.Rnn;
 
 /// <summary>
-/// Buffers that live as long as one reverse sweep (<see cref="Backward.Run{T}(Tensor{T}[], Tensor{T}[], long, Tensor{T}[])"/>),
+/// Buffers that live as long as one reverse sweep (<see cref="Backward.Run{T}(Tensor{T}, Tensor{T}, long, Tensor{T}[])"/> and its forms),
 /// from the <see cref="ScratchPool"/>: for cotangents a planned op hands to the sweep, such as a planned unroll's
 /// cotangents of its blocks of step inputs, which the sweep passes on to the ops that made the blocks and then drops.
 /// </summary>

@@ -200,11 +200,16 @@ internal static class PlannedUnroll
             var destinations = new NdArray<T>?[parameterCount + parts + 1];
             for (int p = 0; p < parts; p++) destinations[parameterCount + p] = carry[p];
             var results = new NdArray<T>[parameterCount + parts + 1];
+            // A weight used once in a product: each step's left factor goes into a slab, summed with the right factors
+            // over all steps at the end, as one product of the stacked factors.
+            var leftFactors = new NdArray<T>?[parameterCount];
+            for (int k = 0; k < parameterCount; k++)
+                if (plan.ContractedWith[k] >= 0)
+                    leftFactors[k] = SweepScratch.Value<T>(plan.Backward.OutputShape(k).Inserting(0, steps));
             for (int i = steps - 1; i >= 0; i--)
             {
                 int t = StepAt(i);
-                for (int p = 0; p < parts; p++)
-                    arguments[parameterCount + p] = i == 0 ? primals[parameterCount + p].Value : states[StepAt(i - 1) * parts + p];
+                for (int p = 0; p < parts; p++) arguments[parameterCount + p] = StateBefore(i, p);
                 arguments[parameterCount + parts] = stepInputs[t];
                 Array.Copy(saved, t * savedCount, arguments, parameterCount + parts + 1, savedCount);
                 for (int p = 0; p < parts; p++)
@@ -215,16 +220,20 @@ internal static class PlannedUnroll
                     arguments[^(parts - p)] = masks is null ? seeds[p] : masks.IntoStep(t, seeds[p]);
                 }
                 destinations[^1] = inputReached ? StepCotangent(blockCotangents, t) : null;
+                for (int k = 0; k < parameterCount; k++)
+                    if (leftFactors[k] is { } slab) destinations[k] = StepRows(slab, t);
                 plan.Backward.RunInto(arguments, destinations, results);
                 masks?.PastStep(t, seeds, carry);
                 for (int k = 0; k < parameterCount; k++)
                 {
-                    if (!plan.Reached[k]) continue;
+                    if (!plan.Reached[k] || leftFactors[k] is not null) continue;
                     var sum = parameterSums[k];
                     if (sum is null) parameterSums[k] = results[k].ToArray();
                     else System.Numerics.Tensors.TensorPrimitives.Add(sum, results[k].Span, sum);
                 }
             }
+            for (int k = 0; k < parameterCount; k++)
+                if (leftFactors[k] is { } slab) parameterSums[k] = StackedProduct(slab, plan.ContractedWith[k], primals[k].Shape);
             for (int k = 0; k < parameterCount; k++)
                 result[k] = parameterSums[k] is { } sum ? new Tensor<T>(new NdArray<T>(sum, primals[k].Shape)) : Tensor.ZerosLike(primals[k]);
             // The carry buffers are this sweep's own and are never written again: the initial state's cotangents as they are.
@@ -232,6 +241,47 @@ internal static class PlannedUnroll
             for (int b = 0; b < blockCotangents.Length; b++)
                 result[FirstBlock + b] = inputReached ? new Tensor<T>(blockCotangents[b]) : Tensor.ZerosLike(primals[FirstBlock + b]);
             return result;
+        }
+
+        // The state part p a step reads: the initial state's for the first step swept forward, else the previous step's.
+        private NdArray<T> StateBefore(int i, int p) => i == 0 ? primals[parameterCount + p].Value : states[StepAt(i - 1) * parts + p];
+
+        // Step t's argument `argument` (a state part or the input; parameters are never contracted with).
+        private NdArray<T> StepArgument(int t, int argument)
+        {
+            int i = reverse ? steps - 1 - t : t;
+            return argument < parameterCount + parts ? StateBefore(i, argument - parameterCount) : stepInputs[t];
+        }
+
+        private static NdArray<T> StepRows(NdArray<T> slab, int t)
+        {
+            var shape = slab.Shape.Without(0);
+            return slab.View(t * shape.Size, shape);
+        }
+
+        /// <summary>
+        /// Σ_t left_tᵀ·right_t: the left factors are rows of one slab in time order, and the right factors (a state the
+        /// steps read, or their inputs) lie back to back in memory for most steps, so the sum is one GEMM per run of
+        /// adjacent right factors (two for a state: the initial one, then the unroll's own states), accumulating.
+        /// </summary>
+        private T[] StackedProduct(NdArray<T> leftSlab, int argument, Shape weightShape)
+        {
+            int m = weightShape[0], n = weightShape[1], rows = leftSlab.Shape[1];
+            var sum = GC.AllocateUninitializedArray<T>(m * n);
+            bool first = true;
+            for (int start = 0; start < steps;)
+            {
+                var right = StepArgument(start, argument);
+                int end = start + 1;
+                var last = right;
+                while (end < steps && last.Precedes(StepArgument(end, argument))) last = StepArgument(end++, argument);
+                int count = end - start;
+                Kernels.Gemm.Multiply(leftSlab.Span.Slice(start * rows * m, count * rows * m), right.SpanThrough(last), sum,
+                    m, n, count * rows, transposeA: true, transposeB: false, accumulate: !first);
+                first = false;
+                start = end;
+            }
+            return sum;
         }
 
         // Step t's input cotangent: a view of the cotangent of the block holding the step.

@@ -18,13 +18,14 @@ namespace Autograd.Rnn;
 /// </summary>
 internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private StepVjpPlan(Plan<T> forward, Plan<T> backward, int parts, int savedCount, bool[] reached)
+    private StepVjpPlan(Plan<T> forward, Plan<T> backward, int parts, int savedCount, bool[] reached, int[] contractedWith)
     {
         Forward = forward;
         Backward = backward;
         Parts = parts;
         SavedCount = savedCount;
         Reached = reached;
+        ContractedWith = contractedWith;
     }
 
     /// <summary>(parameters…, state parts…, input) → (next state parts…, saved values…).</summary>
@@ -44,11 +45,25 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
     public IReadOnlyList<bool> Reached { get; }
 
     /// <summary>
+    /// Per step input: −1, or for a parameter whose cotangent is one row contraction leftᵀ·right with right a step argument
+    /// (a weight used once in a product, such as W_hh in h·W_hhᵀ), that argument's index; the backward plan then returns the
+    /// left factor in the parameter's place, so an unroll can sum the weight's gradient over all steps as one product of
+    /// the stacked factors (recorded so only when asked, <see cref="Record(Cell{T}, Params{T}, Tensor{T}[], out string?, bool)"/>).
+    /// </summary>
+    public IReadOnlyList<int> ContractedWith { get; }
+
+    /// <summary>
     /// Records the step of <paramref name="cell"/> on untraced values (the parameters, the state before a step and that
     /// step's input), or returns null with the reason it cannot be planned (it reads traced values, mixes in tensors
     /// traced by a live <see cref="Grad"/> call, or an op has no plan step).
     /// </summary>
-    public static StepVjpPlan<T>? Record(Cell<T> cell, Params<T> parameters, Tensor<T>[] arguments, out string? reason)
+    /// <param name="cell">The cell.</param>
+    /// <param name="parameters">Its parameters (their values are inputs of both plans).</param>
+    /// <param name="arguments">Parameters, state parts, input.</param>
+    /// <param name="reason">Why the step cannot be planned, or null.</param>
+    /// <param name="stackContractions">Whether weights used once in a product return their left factor (see <see cref="ContractedWith"/>).</param>
+    public static StepVjpPlan<T>? Record(Cell<T> cell, Params<T> parameters, Tensor<T>[] arguments, out string? reason,
+        bool stackContractions = false)
     {
         int parameterCount = parameters.Count, parts = arguments.Length - 1 - parameterCount;
         // The parameters' cotangents are added into the unroll's sums right after each run: borrowed, not allocated.
@@ -67,7 +82,7 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
                     inner.MarkUnplannable($"the cell changed the shape of state part {p}");
             }
             return next;
-        }, out reason);
+        }, out reason, stackContractions);
     }
 
     /// <summary>
@@ -81,7 +96,7 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
 
     // The first borrowedCount arguments' cotangents are views of the backward plan's buffers, valid until its next run.
     private static StepVjpPlan<T>? RecordWithVjp(Tensor<T>[] arguments, int borrowedCount, Func<Tensor<T>[], Level, Tensor<T>[]> function,
-        out string? reason)
+        out string? reason, bool stackContractions = false)
     {
         var outer = Grad.NewLevel(planning: true);
         try
@@ -89,12 +104,14 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
             var outerLeaves = Array.ConvertAll(arguments, argument => Tensor<T>.Leaf(argument, outer));
             var inner = Grad.NewLevel(planning: true);
             Tensor<T>[] next, seeds, cotangents;
+            (Tensor<T> Left, Tensor<T> Right)?[]? contractions;
             try
             {
                 var innerLeaves = Array.ConvertAll(outerLeaves, leaf => Tensor<T>.Leaf(leaf, inner));
                 next = Array.ConvertAll(function(innerLeaves, inner), result => result.Live);
                 seeds = Array.ConvertAll(next, part => Tensor<T>.Leaf(Tensor.ZerosLike(part), outer));
-                cotangents = Autograd.Rnn.Backward.Run(next, seeds, inner.Id, innerLeaves);
+                contractions = stackContractions ? new (Tensor<T>, Tensor<T>)?[innerLeaves.Length] : null;
+                cotangents = Autograd.Rnn.Backward.Run(next, seeds, inner.Id, innerLeaves, contractions);
                 reason = inner.Unplannable;
                 next = Array.ConvertAll(next, part => part.PrimalAt(inner.Id));
             }
@@ -105,6 +122,12 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
             reason ??= outer.Unplannable;
             if (reason is not null) return null;
 
+            var contractedWith = new int[cotangents.Length];
+            Array.Fill(contractedWith, -1);
+            for (int k = 0; k < borrowedCount && contractions is not null; k++)
+                if (contractions[k] is var (left, right) && left.Rank == 2 && right.Rank == 2 && left.Live.Node is { IsLeaf: false }
+                    && Array.FindIndex(outerLeaves, leaf => ReferenceEquals(leaf.Node, right.Live.Node)) is var j and >= 0 && j >= borrowedCount)
+                    (cotangents[k], contractedWith[k]) = (left, j);
             var saved = SavedValues(outer, seeds, cotangents);
             var forward = PlanBuilder.Build(outer, outerLeaves, [.. next, .. saved], out reason);
             if (forward is null) return null;
@@ -113,7 +136,7 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
             var backward = PlanBuilder.Build(outer, [.. outerLeaves, .. saved, .. seeds], cotangents, out reason, borrowed);
             if (backward is null) return null;
             var reached = Array.ConvertAll(cotangents, cotangent => cotangent.Live.Node is not null);
-            return new StepVjpPlan<T>(forward, backward, next.Length, saved.Count, reached);
+            return new StepVjpPlan<T>(forward, backward, next.Length, saved.Count, reached, contractedWith);
         }
         finally
         {

@@ -42,7 +42,7 @@ internal static class StepVjpPlans<T> where T : unmanaged, IFloatingPointIeee754
         if (entry.CapturesNothing)
             foreach (var (names, plan) in entry.Plans)
                 if (plan.Forward.Fits(arguments) && SameNames(names, parameters.Names)) return plan;
-        var recorded = StepVjpPlan<T>.Record(cell, parameters, arguments, out _);
+        var recorded = StepVjpPlan<T>.Record(cell, parameters, arguments, out _, stackContractions: true);
         if (recorded is not null && entry.CapturesNothing)
         {
             if (entry.Plans.Count == Capacity) entry.Plans.RemoveAt(0);

@@ -37,6 +37,12 @@ internal sealed class NdArray<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public T[] ToArray() => Span.ToArray();
 
+    /// <summary>Whether <paramref name="next"/> starts in this value's buffer right where this value ends.</summary>
+    internal bool Precedes(NdArray<T> next) => ReferenceEquals(data, next.data) && next.offset == offset + Size;
+
+    /// <summary>The elements from this value's start to <paramref name="last"/>'s end, for values laid back to back (<see cref="Precedes"/>).</summary>
+    internal ReadOnlySpan<T> SpanThrough(NdArray<T> last) => new(data, offset, last.offset + last.Size - offset);
+
     /// <summary>Whether this value is a run of <paramref name="buffer"/> (scratch buffers are recognised this way before they go back).</summary>
     internal bool SharesBuffer(Array buffer) => ReferenceEquals(data, buffer);
 

@@ -54,6 +54,27 @@ public class StepVjpPlansTests
         Assert.Same(first, StepVjpPlans<double>.For(cell, parameters, Arguments(parameters, 2, 4, 1, gates * 4, 6)));
     }
 
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    [InlineData("rnn")]
+    public void The_recurrent_weights_gradient_is_left_for_one_product_over_all_steps(string kind)
+    {
+        var (cell, parts, gates) = kind switch
+        {
+            "lstm" => (Cells.Lstm<double>(), 2, 4),
+            "gru" => (Cells.Gru<double>(), 1, 3),
+            _ => (Cells.Rnn<double>(), 1, 1),
+        };
+        var parameters = cell.Initialize(3, 4, 1);
+        var plan = StepVjpPlans<double>.For(cell, parameters, Arguments(parameters, 2, 4, parts, gates * 4, 5))!;
+        var names = parameters.Names.ToList();
+        // weight_hh's gradient is Σ_t dgates_tᵀ·h_t: the step hands back dgates_t [batch, gates·hidden], contracted with h.
+        Assert.Equal(parameters.Count, plan.ContractedWith[names.IndexOf("weight_hh")]);
+        Assert.Equal(new[] { 2, 4 * gates }, plan.Backward.OutputShape(names.IndexOf("weight_hh")).ToArray());
+        Assert.Equal(-1, plan.ContractedWith[names.IndexOf("bias_hh")]);
+    }
+
     [Fact]
     public void Repeated_training_steps_with_one_lstm_layer_give_the_eager_gradients_every_time()
     {
