@@ -21,7 +21,7 @@ if (options.Splits > 1)
         var model = runs.Select(r => r[m]).ToArray();
         Console.WriteLine($"    {model[0].Name,-13} validation accuracy {Spread(model.Select(r => r.Validation.Accuracy * 100))} %, F1 {Spread(model.Select(r => r.Validation.F1))}" +
             (options.ValidationOnly ? "" : $"   test accuracy {Spread(model.Select(r => r.Test!.Accuracy * 100))} %, F1 {Spread(model.Select(r => r.Test!.F1))}, hard ham {Spread(model.Select(r => r.Test!.HardHamAccuracy * 100))} %") +
-            $"   {model.Average(r => r.Elapsed.TotalSeconds):F0}s");
+            $"   validation loss {model.Average(r => r.ValidationLoss):F4}   {model.Average(r => r.Elapsed.TotalSeconds):F0}s");
     }
     Console.WriteLine($"    recurrent ahead on validation accuracy in {runs.Count(r => r[1].Validation.Accuracy > r[0].Validation.Accuracy)} of {runs.Count} splits" +
         (options.ValidationOnly ? "" : $", on test accuracy in {runs.Count(r => r[1].Test!.Accuracy > r[0].Test!.Accuracy)}, on test F1 in {runs.Count(r => r[1].Test!.F1 > r[0].Test!.F1)}"));
@@ -72,7 +72,14 @@ Result[] RunSplit(ulong seed)
             MaxGradientNorm: 1.0, ValidateEvery: (int)options.Knob("every", 50), WeightDecay: options.Knob("wd", 0));
     var gru = new RecurrentClassifier(embedding, gruSizes);
     string gruName = input switch { "characters" => "char GRU", "subwords" => "subword GRU", _ => "word GRU" };
-    var recurrent = Evaluate(split, gruName, gru, gru.Initialize, gruSettings, seed + 20, members: options.Members,
+    IClassifier classifier = gru;
+    Func<ulong, Autograd.Rnn.Params<float>> init = gru.Initialize;
+    if (options.Knob("wide", 0) > 0)
+    {
+        var wide = new WideAndDeep(bagOfWords, gru);
+        (classifier, init, gruName) = (wide, wide.Initialize, "wide and deep");
+    }
+    var recurrent = Evaluate(split, gruName, classifier, init, gruSettings, seed + 20, members: options.Members,
         $"bidirectional GRU (hidden {gruSizes.Hidden} per direction) over the first {gruSizes.MaxLength} tokens, {embedding.Description}");
     if (baseline is null) return [recurrent, recurrent];
 
@@ -109,7 +116,8 @@ Result Evaluate(Split split, string name, IClassifier model, Func<ulong, Autogra
     if (members > 1)
         foreach (var (member, k) in trained.Select((t, k) => (t, k)))
             Console.WriteLine($"    member {k + 1} alone, validation: {Scores.Of(split.Validation, Trainer.LogOdds(model, member.Best, split.Validation))}");
-    var validation = Scores.Of(split.Validation, Ensemble.LogOdds(model, trained.Select(t => t.Best), split.Validation));
+    var validationOdds = Ensemble.LogOdds(model, trained.Select(t => t.Best), split.Validation);
+    var validation = Scores.Of(split.Validation, validationOdds);
     Console.WriteLine($"    validation: {validation}");
     Scores? test = null;
     if (!options.ValidationOnly)
@@ -118,7 +126,8 @@ Result Evaluate(Split split, string name, IClassifier model, Func<ulong, Autogra
         Console.WriteLine($"    test:       {test}");
     }
     var elapsed = TimeSpan.FromTicks(trained.Sum(t => t.Elapsed.Ticks));
-    return new Result(name, parameters * members, elapsed, string.Join(", ", trained.Select(t => t.BestStep)), validation, test);
+    return new Result(name, parameters * members, elapsed, string.Join(", ", trained.Select(t => t.BestStep)), validation, test,
+        Trainer.CrossEntropy(split.Validation, validationOdds));
 }
 
-internal sealed record Result(string Name, long Parameters, TimeSpan Elapsed, string BestSteps, Scores Validation, Scores? Test);
+internal sealed record Result(string Name, long Parameters, TimeSpan Elapsed, string BestSteps, Scores Validation, Scores? Test, double ValidationLoss);
