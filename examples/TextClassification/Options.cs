@@ -1,22 +1,35 @@
 namespace TextClassification;
 
-/// <summary>
-/// Command-line options: <c>--quick</c> (a sample, tiny sizes, seconds, no quality target), <c>--seed N</c>, and
-/// <c>--characters</c> (the recurrent model reads characters instead of words), and <c>--members N</c> (train N copies
-/// of the recurrent model from different initialisation seeds and average their spam probabilities; default 1),
-/// <c>--splits N</c> (repeat the comparison on N splits, seeds N.. N+k), <c>--validation-only</c> (never score test).
-/// </summary>
-internal sealed record Options(bool Quick, ulong Seed, bool Characters, int Members, int Splits, bool ValidationOnly, Dictionary<string, string> Knobs)
+/// <summary>What the recurrent model reads.</summary>
+internal enum TextInput
 {
-    public double Knob(string name, double fallback) => Knobs.TryGetValue(name, out var v) ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
-    public string Knob(string name, string fallback) => Knobs.GetValueOrDefault(name, fallback);
+    /// <summary>Words, one learned vector per vocabulary word (the default).</summary>
+    Words,
+
+    /// <summary>Words whose vectors are built from the word and its hashed character trigrams (<see cref="SubwordEmbedding"/>).</summary>
+    Subwords,
+
+    /// <summary>Characters.</summary>
+    Characters,
+}
+
+/// <summary>
+/// Command-line options: <c>--quick</c> (a sample, tiny sizes, seconds, no quality target); <c>--seed N</c> (default 1;
+/// it draws the split too); <c>--members N</c> (train N copies of the recurrent model from different seeds and average
+/// their spam probabilities; default 3); <c>--splits N</c> (repeat the whole comparison on the N splits of seeds
+/// N, N+1, … and print mean and spread); <c>--validation-only</c> (never score the test split: how settings are
+/// chosen); <c>--subwords</c> or <c>--characters</c> (what the recurrent model reads instead of words).
+/// </summary>
+internal sealed record Options(bool Quick, ulong Seed, TextInput Input, int Members, int Splits, bool ValidationOnly)
+{
+    private const string Usage = "Usage: [--quick] [--seed N] [--members N] [--splits N] [--validation-only] [--subwords | --characters]";
 
     public static Options Parse(string[] args)
     {
-        bool quick = false, characters = false, validationOnly = false;
+        bool quick = false, validationOnly = false;
+        var input = TextInput.Words;
         ulong seed = 1;
-        int members = 1, splits = 1;
-        var knobs = new Dictionary<string, string>();
+        int members = 3, splits = 1;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -25,7 +38,10 @@ internal sealed record Options(bool Quick, ulong Seed, bool Characters, int Memb
                     quick = true;
                     break;
                 case "--characters":
-                    characters = true;
+                    input = TextInput.Characters;
+                    break;
+                case "--subwords":
+                    input = TextInput.Subwords;
                     break;
                 case "--validation-only":
                     validationOnly = true;
@@ -42,15 +58,10 @@ internal sealed record Options(bool Quick, ulong Seed, bool Characters, int Memb
                     splits = n;
                     i++;
                     break;
-                case "--set" when i + 1 < args.Length && args[i + 1].Contains('='):
-                    var kv = args[i + 1].Split('=', 2);
-                    knobs[kv[0]] = kv[1];
-                    i++;
-                    break;
                 default:
-                    throw new ArgumentException($"unknown argument '{args[i]}'. Usage: [--quick] [--seed N] [--characters] [--members N]");
+                    throw new ArgumentException($"unknown argument '{args[i]}'. {Usage}");
             }
         }
-        return new Options(quick, seed, characters, members, splits, validationOnly, knobs);
+        return new Options(quick, seed, input, members, splits, validationOnly);
     }
 }

@@ -47,41 +47,31 @@ Result[] RunSplit(ulong seed)
     var bagSettings = options.Quick
         ? new TrainingSettings(Steps: 20, BatchSize: 32, LearningRate: 1e-2, MaxGradientNorm: 5.0, ValidateEvery: 5)
         : new TrainingSettings(Steps: 600, BatchSize: 64, LearningRate: 1e-2, MaxGradientNorm: 5.0, ValidateEvery: 25);
-    var baseline = options.Knob("skipbag", 0) > 0 ? null : Evaluate(split, "bag of words", bagOfWords, bagOfWords.Initialize, bagSettings, seed + 10, members: 1,
+    var baseline = Evaluate(split, "bag of words", bagOfWords, bagOfWords.Initialize, bagSettings, seed + 10, members: 1,
         $"logistic regression on {bagOfWords.VocabularySize} binary word features (vocabulary from the training split)");
 
-    string input = options.Characters ? "characters" : options.Knob("input", "words");
-    int dimension = (int)options.Knob("emb", options.Quick ? 8 : 32);
-    var words = new WordEncoder(split.Train, minimumDocuments: (int)options.Knob("mindocs", 3));
-    ITextEmbedding embedding = input switch
+    // The recurrent model: bidirectional GRU over words (or their trigrams, or characters), many-to-one.
+    int dimension = options.Quick ? 8 : 32;
+    var words = new WordEncoder(split.Train, minimumDocuments: 3);
+    ITextEmbedding embedding = options.Input switch
     {
-        "characters" => new TokenEmbedding(new CharacterEncoder(), options.Quick ? 8 : 16),
-        "subwords" => new SubwordEmbedding(words, (int)options.Knob("buckets", options.Quick ? 1000 : 10000), dimension),
+        TextInput.Characters => new TokenEmbedding(new CharacterEncoder(), options.Quick ? 8 : 16),
+        TextInput.Subwords => new SubwordEmbedding(words, buckets: options.Quick ? 1000 : 10000, dimension),
         _ => new TokenEmbedding(words, dimension),
     };
-    var gruSizes = (options.Quick, input == "characters") switch
+    var gruSizes = (options.Quick, options.Input) switch
     {
-        (true, _) => new GruSizes(MaxLength: 32, Embedding: 8, Hidden: 8, Dropout: 0.3, Readout.MeanMax),
-        (false, true) => new GruSizes(MaxLength: 256, Embedding: 16, Hidden: 32, Dropout: 0.0, Readout.Last), // as tried, see README.md
-        (false, false) => new GruSizes(MaxLength: (int)options.Knob("maxlen", 128), Embedding: dimension, Hidden: (int)options.Knob("hidden", 32),
-            Dropout: options.Knob("dropout", 0.5), Readout.MeanMax, WordDropout: options.Knob("wdrop", 0)),
+        (true, _) => new GruSizes(MaxLength: 32, Embedding: dimension, Hidden: 8, Dropout: 0.3, Readout.MeanMax, WordDropout: 0.1),
+        (false, TextInput.Characters) => new GruSizes(MaxLength: 256, Embedding: 16, Hidden: 32, Dropout: 0.0, Readout.Last), // as tried, see README.md
+        _ => new GruSizes(MaxLength: 128, Embedding: dimension, Hidden: 32, Dropout: 0.5, Readout.MeanMax, WordDropout: 0.1),
     };
     var gruSettings = options.Quick
         ? new TrainingSettings(Steps: 12, BatchSize: 16, LearningRate: 1e-2, MaxGradientNorm: 1.0, ValidateEvery: 6)
-        : new TrainingSettings(Steps: (int)options.Knob("steps", 300), BatchSize: (int)options.Knob("bs", 32), LearningRate: options.Knob("lr", 5e-3),
-            MaxGradientNorm: 1.0, ValidateEvery: (int)options.Knob("every", 50), WeightDecay: options.Knob("wd", 0));
+        : new TrainingSettings(Steps: 300, BatchSize: 32, LearningRate: 1e-2, MaxGradientNorm: 1.0, ValidateEvery: 50);
     var gru = new RecurrentClassifier(embedding, gruSizes);
-    string gruName = input switch { "characters" => "char GRU", "subwords" => "subword GRU", _ => "word GRU" };
-    IClassifier classifier = gru;
-    Func<ulong, Autograd.Rnn.Params<float>> init = gru.Initialize;
-    if (options.Knob("wide", 0) > 0)
-    {
-        var wide = new WideAndDeep(bagOfWords, gru);
-        (classifier, init, gruName) = (wide, wide.Initialize, "wide and deep");
-    }
-    var recurrent = Evaluate(split, gruName, classifier, init, gruSettings, seed + 20, members: options.Members,
+    string gruName = options.Input switch { TextInput.Characters => "char GRU", TextInput.Subwords => "subword GRU", _ => "word GRU" };
+    var recurrent = Evaluate(split, gruName, gru, gru.Initialize, gruSettings, seed + 20, members: options.Members,
         $"bidirectional GRU (hidden {gruSizes.Hidden} per direction) over the first {gruSizes.MaxLength} tokens, {embedding.Description}");
-    if (baseline is null) return [recurrent, recurrent];
 
     Console.WriteLine();
     if (!options.ValidationOnly)

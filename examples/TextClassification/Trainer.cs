@@ -2,8 +2,8 @@ using Autograd.Rnn;
 
 namespace TextClassification;
 
-/// <summary>How long and how fast to train; a positive <see cref="WeightDecay"/> makes Adam AdamW (decoupled decay).</summary>
-internal sealed record TrainingSettings(int Steps, int BatchSize, double LearningRate, double MaxGradientNorm, int ValidateEvery, double WeightDecay = 0);
+/// <summary>How long and how fast to train.</summary>
+internal sealed record TrainingSettings(int Steps, int BatchSize, double LearningRate, double MaxGradientNorm, int ValidateEvery);
 
 /// <summary>The parameters that scored best on validation, and how training went.</summary>
 internal sealed record TrainingResult(Params<float> Best, double BestValidationLoss, int BestStep, double FinalLoss, TimeSpan Elapsed);
@@ -20,7 +20,7 @@ internal static class Trainer
     public static TrainingResult Train(string label, IClassifier model, Params<float> parameters, Message[] train, Message[] validation,
         TrainingSettings settings, ulong seed)
     {
-        var optimizer = Optimizer.Chain(GradientTransform.ClipByGlobalNorm(settings.MaxGradientNorm), Optimizer.Adam(settings.WeightDecay > 0 ? AdamOptions.AdamW with { WeightDecay = settings.WeightDecay } : null),
+        var optimizer = Optimizer.Chain(GradientTransform.ClipByGlobalNorm(settings.MaxGradientNorm), Optimizer.Adam(),
             Schedule.Cosine(settings.LearningRate, settings.Steps, settings.LearningRate * 0.05).WithLinearWarmup(Math.Max(1, settings.Steps / 20)));
         var state = optimizer.Init(parameters);
         var batches = new ShuffledBatches(train.Length, settings.BatchSize, seed);
