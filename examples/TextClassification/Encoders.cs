@@ -17,7 +17,7 @@ internal interface ITextEmbedding
 /// <summary>One learned row per token id (<c>Embedding</c> [tokens, E]).</summary>
 internal sealed class TokenEmbedding(ITokenEncoder encoder, int dimension) : ITextEmbedding
 {
-    public string Description => $"{encoder.Count} {encoder.Name} ids, embedding {dimension}";
+    public string Description => $"{encoder.Count} token ids ({encoder.Name}), embedding {dimension}";
 
     public Params<float> Initialize(ulong seed) =>
         // N(0, 0.1²) rather than Embedding.Init's N(0, 1): with unit-variance inputs the gates start saturated, and
