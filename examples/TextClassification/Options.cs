@@ -16,8 +16,8 @@ internal enum TextInput
 /// <summary>
 /// Command-line options: <c>--quick</c> (a sample, tiny sizes, seconds, no quality target); <c>--seed N</c> (default 1;
 /// it draws the split too); <c>--members N</c> (train N copies of each recurrent model from different seeds and average
-/// their spam probabilities; default 3); <c>--splits N</c> (repeat the whole comparison on the N splits of seeds
-/// N, N+1, … and print mean and spread); <c>--validation-only</c> (never score the test split: how settings are
+/// their spam probabilities; default 3); <c>--splits N</c> (repeat the whole comparison on the N splits of the
+/// seeds from <c>--seed</c> on, and print their mean and spread); <c>--validation-only</c> (never score the test split: how settings are
 /// chosen); <c>--subwords</c> or <c>--characters</c> (what the recurrent model reads instead of words).
 /// </summary>
 internal sealed record Options(bool Quick, ulong Seed, TextInput Input, int Members, int Splits, bool ValidationOnly)

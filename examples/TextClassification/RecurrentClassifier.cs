@@ -13,8 +13,8 @@ internal enum Readout
 }
 
 /// <summary>
-/// Sizes of the recurrent model. <see cref="Dropout"/> applies to each embedded component and to the readout;
-/// <see cref="WordDropout"/> drops whole words (their vector set to zero) in training.
+/// Sizes of the recurrent model. In training, <see cref="Dropout"/> applies to each component of the embedded tokens
+/// and to the readout, and <see cref="WordDropout"/> drops whole tokens (their vector set to zero).
 /// </summary>
 internal sealed record GruSizes(int MaxLength, int Embedding, int Hidden, double Dropout, Readout Readout, double WordDropout = 0);
 
@@ -24,8 +24,9 @@ internal sealed record GruSizes(int MaxLength, int Embedding, int Hidden, double
 /// text is cut to its first <see cref="GruSizes.MaxLength"/> tokens, and a batch is padded to its longest text with
 /// <c>lengths:</c> masking the padding, so the backward direction starts at each text's own last token. The readout
 /// (<see cref="Readout"/>) is either <c>LastLayerHidden</c> [batch, 2H] or the masked mean and maximum over time of
-/// the outputs [batch, 4H]; it goes through <c>Linear</c> to the two logits. In training, dropout
-/// (<see cref="GruSizes.Dropout"/>) is applied to the embedded tokens and to the readout.
+/// the outputs [batch, 4H]; it goes through <c>Linear</c> to the two logits. In training, whole tokens are dropped
+/// (<see cref="GruSizes.WordDropout"/>) and dropout (<see cref="GruSizes.Dropout"/>) is applied to the embedded tokens
+/// and to the readout.
 /// </summary>
 internal sealed class RecurrentClassifier(ITextEmbedding embedding, GruSizes sizes) : IClassifier
 {
