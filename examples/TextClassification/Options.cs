@@ -1,17 +1,35 @@
 namespace TextClassification;
 
-/// <summary>
-/// Command-line options: <c>--quick</c> (a sample, tiny sizes, seconds, no quality target), <c>--seed N</c>, and
-/// <c>--characters</c> (the recurrent model reads characters instead of words), and <c>--members N</c> (train N copies
-/// of the recurrent model from different initialisation seeds and average their spam probabilities; default 1).
-/// </summary>
-internal sealed record Options(bool Quick, ulong Seed, bool Characters, int Members)
+/// <summary>What the recurrent model reads.</summary>
+internal enum TextInput
 {
+    /// <summary>Words, one learned vector per vocabulary word (the default).</summary>
+    Words,
+
+    /// <summary>Words whose vectors are built from the word and its hashed character trigrams (<see cref="SubwordEmbedding"/>).</summary>
+    Subwords,
+
+    /// <summary>Characters.</summary>
+    Characters,
+}
+
+/// <summary>
+/// Command-line options: <c>--quick</c> (a sample, tiny sizes, seconds, no quality target); <c>--seed N</c> (default 1;
+/// it draws the split too); <c>--members N</c> (train N copies of each recurrent model from different seeds and average
+/// their spam probabilities; default 3); <c>--splits N</c> (repeat the whole comparison on the N splits of the
+/// seeds from <c>--seed</c> on, and print their mean and spread); <c>--validation-only</c> (never score the test split: how settings are
+/// chosen); <c>--subwords</c> or <c>--characters</c> (what the recurrent model reads instead of words).
+/// </summary>
+internal sealed record Options(bool Quick, ulong Seed, TextInput Input, int Members, int Splits, bool ValidationOnly)
+{
+    private const string Usage = "Usage: [--quick] [--seed N] [--members N] [--splits N] [--validation-only] [--subwords | --characters]";
+
     public static Options Parse(string[] args)
     {
-        bool quick = false, characters = false;
+        bool quick = false, validationOnly = false;
+        var input = TextInput.Words;
         ulong seed = 1;
-        int members = 1;
+        int members = 3, splits = 1;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -20,7 +38,13 @@ internal sealed record Options(bool Quick, ulong Seed, bool Characters, int Memb
                     quick = true;
                     break;
                 case "--characters":
-                    characters = true;
+                    input = TextInput.Characters;
+                    break;
+                case "--subwords":
+                    input = TextInput.Subwords;
+                    break;
+                case "--validation-only":
+                    validationOnly = true;
                     break;
                 case "--seed" when i + 1 < args.Length && ulong.TryParse(args[i + 1], out var value):
                     seed = value;
@@ -30,10 +54,14 @@ internal sealed record Options(bool Quick, ulong Seed, bool Characters, int Memb
                     members = count;
                     i++;
                     break;
+                case "--splits" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0:
+                    splits = n;
+                    i++;
+                    break;
                 default:
-                    throw new ArgumentException($"unknown argument '{args[i]}'. Usage: [--quick] [--seed N] [--characters] [--members N]");
+                    throw new ArgumentException($"unknown argument '{args[i]}'. {Usage}");
             }
         }
-        return new Options(quick, seed, characters, members);
+        return new Options(quick, seed, input, members, splits, validationOnly);
     }
 }

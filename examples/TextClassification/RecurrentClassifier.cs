@@ -12,48 +12,53 @@ internal enum Readout
     MeanMax,
 }
 
-/// <summary>Sizes of the recurrent model.</summary>
-internal sealed record GruSizes(int MaxLength, int Embedding, int Hidden, double Dropout, Readout Readout);
+/// <summary>
+/// Sizes of the recurrent model. In training, <see cref="Dropout"/> applies to each component of the embedded tokens
+/// and to the readout, and <see cref="WordDropout"/> drops whole tokens (their vector set to zero).
+/// </summary>
+internal sealed record GruSizes(int MaxLength, int Embedding, int Hidden, double Dropout, Readout Readout, double WordDropout = 0);
 
 /// <summary>
-/// The recurrent model: a bidirectional GRU over the tokens of subject + body start, many-to-one. Each token is a row
-/// of a learned <c>Embedding</c> [tokens, E]; a text is cut to its first <see cref="GruSizes.MaxLength"/> tokens, and a
-/// batch is padded to its longest text with <c>lengths:</c> masking the padding, so the backward direction starts at
-/// each text's own last token. The readout (<see cref="Readout"/>) is either <c>LastLayerHidden</c> [batch, 2H] or the
-/// masked mean and maximum over time of the outputs [batch, 4H]; it goes through <c>Linear</c> to the two logits. In
-/// training, dropout (<see cref="GruSizes.Dropout"/>) is applied to the embedded tokens and to the readout.
+/// The recurrent model: a bidirectional GRU over the tokens of subject + body start, many-to-one. The tokens become
+/// vectors through an <see cref="ITextEmbedding"/> (a token table, or words built from their character trigrams); a
+/// text is cut to its first <see cref="GruSizes.MaxLength"/> tokens, and a batch is padded to its longest text with
+/// <c>lengths:</c> masking the padding, so the backward direction starts at each text's own last token. The readout
+/// (<see cref="Readout"/>) is either <c>LastLayerHidden</c> [batch, 2H] or the masked mean and maximum over time of
+/// the outputs [batch, 4H]; it goes through <c>Linear</c> to the two logits. In training, whole tokens are dropped
+/// (<see cref="GruSizes.WordDropout"/>) and dropout (<see cref="GruSizes.Dropout"/>) is applied to the embedded tokens
+/// and to the readout.
 /// </summary>
-internal sealed class RecurrentClassifier(ITokenEncoder encoder, GruSizes sizes) : IClassifier
+internal sealed class RecurrentClassifier(ITextEmbedding embedding, GruSizes sizes) : IClassifier
 {
     private readonly RecurrentLayer<float> layer = RecurrentLayer.Gru<float>(sizes.Embedding, sizes.Hidden, new RecurrentLayerOptions { Bidirectional = true });
 
     private int ReadoutSize => (sizes.Readout == Readout.MeanMax ? 4 : 2) * sizes.Hidden;
 
     public Params<float> Initialize(ulong seed) =>
-        // N(0, 0.1²) rather than Embedding.Init's N(0, 1): with unit-variance inputs the gates start saturated, and
-        // the many rare words' random vectors are loud noise until training quiets them.
-        Embedding.Init<float>(encoder.Count, sizes.Embedding, seed).Map(w => w * 0.1f).WithPrefix("embedding.")
-            .Concat(layer.Initialize(seed + 1))
-            .Concat(Linear.Init<float>(ReadoutSize, 2, seed + 2).WithPrefix("readout."));
+        embedding.Initialize(seed)
+            .Concat(layer.Initialize(seed + 10))
+            .Concat(Linear.Init<float>(ReadoutSize, 2, seed + 11).WithPrefix("readout."));
 
     public Tensor<float> Logits(Params<float> parameters, Message[] messages, ulong? dropoutSeed = null)
     {
-        int batch = messages.Length;
-        var encoded = messages.Select(m => encoder.Encode(m.Text, sizes.MaxLength)).ToArray();
-        var lengths = encoded.Select(e => e.Length).ToArray();
-        int time = lengths.Max();
-        var tokens = new int[time * batch]; // time-major; padding is id 0, left out by the lengths
-        for (int b = 0; b < batch; b++)
-            for (int t = 0; t < lengths[b]; t++) tokens[t * batch + b] = encoded[b][t];
-        var inputs = Embedding.Apply(parameters.Select("embedding."), tokens, time, batch);
-        bool dropout = dropoutSeed is not null && sizes.Dropout > 0;
-        if (dropout) inputs = Tensor.Dropout(inputs, sizes.Dropout, dropoutSeed!.Value);
+        var (inputs, lengths) = embedding.Embed(parameters, messages, sizes.MaxLength);
+        bool training = dropoutSeed is not null;
+        if (training && sizes.WordDropout > 0) inputs = inputs * WordMask(inputs.Shape[0], inputs.Shape[1], sizes.WordDropout, dropoutSeed!.Value + 2);
+        if (training && sizes.Dropout > 0) inputs = Tensor.Dropout(inputs, sizes.Dropout, dropoutSeed!.Value);
         var result = layer.Apply(parameters, inputs, lengths: lengths);
         var features = sizes.Readout == Readout.MeanMax ? MeanMax(result.Output, lengths) : result.LastLayerHidden;
-        if (dropout) features = Tensor.Dropout(features, sizes.Dropout, dropoutSeed!.Value + 1);
+        if (training && sizes.Dropout > 0) features = Tensor.Dropout(features, sizes.Dropout, dropoutSeed!.Value + 1);
         return Linear.Apply(parameters.Select("readout."), features);
     }
 
+    // [time, batch, 1]: 0 for a dropped word, 1 / (1 - p) for a kept one, so the expected input is unchanged.
+    private static Tensor<float> WordMask(int time, int batch, double probability, ulong seed)
+    {
+        var random = new Random(unchecked((int)seed));
+        var mask = new float[time * batch];
+        for (int i = 0; i < mask.Length; i++) mask[i] = random.NextDouble() < probability ? 0f : (float)(1 / (1 - probability));
+        return Tensor.FromArray(mask, time, batch, 1);
+    }
     // outputs [time, batch, 2H], zero at padded steps → [batch, 4H]. The mean divides the sum by each text's own
     // length, not by the padded time; the maximum sees a large negative at padded steps instead of their zeros, which
     // would otherwise win over any all-negative feature of a short text.

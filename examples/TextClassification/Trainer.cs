@@ -69,12 +69,14 @@ internal static class Trainer
         return odds;
     }
 
-    // Mean cross-entropy from the log-odds: -log σ(±odds) = softplus(∓odds).
-    private static double ValidationLoss(IClassifier model, Params<float> parameters, Message[] validation)
+    private static double ValidationLoss(IClassifier model, Params<float> parameters, Message[] validation) =>
+        CrossEntropy(validation, LogOdds(model, parameters, validation));
+
+    /// <summary>Mean cross-entropy of spam log-odds against the labels: −log σ(±odds) = softplus(∓odds).</summary>
+    public static double CrossEntropy(Message[] messages, double[] odds)
     {
-        var odds = LogOdds(model, parameters, validation);
         double total = 0;
-        for (int i = 0; i < odds.Length; i++) total += Softplus(validation[i].IsSpam ? -odds[i] : odds[i]);
+        for (int i = 0; i < odds.Length; i++) total += Softplus(messages[i].IsSpam ? -odds[i] : odds[i]);
         return total / odds.Length;
     }
 
