@@ -300,3 +300,24 @@ type ``Compiled functions from F#`` () =
             use _ = Compile.Eagerly()
             mgu p h x
         Assert.Equal<float32[]>(eager.ToArray(), planned.ToArray())
+
+    [<Fact>]
+    member _.``A compiled F# function trains under Grad.ValueAndGrad with the eager gradients`` () =
+        let layerNorm =
+            Compile.Function(fun (p: Params<float>) (x: Tensor<float>) ->
+                Tensor.LayerNorm(Tensor.MatMulTransposeB(x, p.["w"]), p.["gain"], p.["bias"]))
+        let p =
+            Params<float>.Empty
+                .Add("w", Tensor.RandomNormal<float>([| 6; 3 |], 1UL))
+                .Add("gain", Tensor.RandomNormal<float>([| 6 |], 2UL))
+                .Add("bias", Tensor.RandomNormal<float>([| 6 |], 3UL))
+        let x = Tensor.RandomNormal<float>([| 5; 3 |], 4UL)
+        let loss (q: Params<float>) = (tanh (layerNorm.Invoke(q, x))).Sum()
+        let viaPlan = [ for _ in 1..3 -> Grad.ValueAndGrad(loss, p) ]
+        let eager =
+            use _ = Compile.Eagerly()
+            Grad.ValueAndGrad(loss, p)
+        for r in viaPlan do
+            Assert.Equal(eager.Value.Item, r.Value.Item)
+            for name in eager.Gradients.Names do
+                Assert.True(r.Gradients.[name].AllClose(eager.Gradients.[name], 1e-12, 1e-13), name)
