@@ -200,12 +200,12 @@ internal static class PlannedUnroll
             var destinations = new NdArray<T>?[parameterCount + parts + 1];
             for (int p = 0; p < parts; p++) destinations[parameterCount + p] = carry[p];
             var results = new NdArray<T>[parameterCount + parts + 1];
-            // A weight used once in a product: each step's left factor goes into a slab, summed with the right factors
-            // over all steps at the end, as one product of the stacked factors.
-            var leftFactors = new NdArray<T>?[parameterCount];
+            // A weight used once in a product: each step's factor of its gradient goes into a slab, contracted with the
+            // step arguments it pairs with over all steps at the end, as one product of the stacked factors.
+            var factorSlabs = new NdArray<T>?[parameterCount];
             for (int k = 0; k < parameterCount; k++)
                 if (plan.ContractedWith[k] >= 0)
-                    leftFactors[k] = SweepScratch.Value<T>(plan.Backward.OutputShape(k).Inserting(0, steps));
+                    factorSlabs[k] = SweepScratch.Value<T>(plan.Backward.OutputShape(k).Inserting(0, steps));
             for (int i = steps - 1; i >= 0; i--)
             {
                 int t = StepAt(i);
@@ -221,19 +221,19 @@ internal static class PlannedUnroll
                 }
                 destinations[^1] = inputReached ? StepCotangent(blockCotangents, t) : null;
                 for (int k = 0; k < parameterCount; k++)
-                    if (leftFactors[k] is { } slab) destinations[k] = StepRows(slab, t);
+                    if (factorSlabs[k] is { } slab) destinations[k] = StepRows(slab, t);
                 plan.Backward.RunInto(arguments, destinations, results);
                 masks?.PastStep(t, seeds, carry);
                 for (int k = 0; k < parameterCount; k++)
                 {
-                    if (!plan.Reached[k] || leftFactors[k] is not null) continue;
+                    if (!plan.Reached[k] || factorSlabs[k] is not null) continue;
                     var sum = parameterSums[k];
                     if (sum is null) parameterSums[k] = results[k].ToArray();
                     else System.Numerics.Tensors.TensorPrimitives.Add(sum, results[k].Span, sum);
                 }
             }
             for (int k = 0; k < parameterCount; k++)
-                if (leftFactors[k] is { } slab) parameterSums[k] = StackedProduct(slab, plan.ContractedWith[k], primals[k].Shape);
+                if (factorSlabs[k] is { } slab) parameterSums[k] = StackedProduct(slab, plan.ContractedWith[k], plan.ArgumentIsLeft[k], primals[k].Shape);
             for (int k = 0; k < parameterCount; k++)
                 result[k] = parameterSums[k] is { } sum ? new Tensor<T>(new NdArray<T>(sum, primals[k].Shape)) : Tensor.ZerosLike(primals[k]);
             // The carry buffers are this sweep's own and are never written again: the initial state's cotangents as they are.
@@ -260,23 +260,25 @@ internal static class PlannedUnroll
         }
 
         /// <summary>
-        /// Σ_t left_tᵀ·right_t: the left factors are rows of one slab in time order, and the right factors (a state the
-        /// steps read, or their inputs) lie back to back in memory for most steps, so the sum is one GEMM per run of
-        /// adjacent right factors (two for a state: the initial one, then the unroll's own states), accumulating.
+        /// Σ_t left_tᵀ·right_t, where one factor is the plan's (rows of one slab in time order) and the other a step
+        /// argument (a state the steps read, or their inputs), which lies back to back in memory for most steps: one GEMM
+        /// per run of adjacent arguments (two for a state: the initial one, then the unroll's own states), accumulating.
         /// </summary>
-        private T[] StackedProduct(NdArray<T> leftSlab, int argument, Shape weightShape)
+        private T[] StackedProduct(NdArray<T> factorSlab, int argument, bool argumentIsLeft, Shape weightShape)
         {
-            int m = weightShape[0], n = weightShape[1], rows = leftSlab.Shape[1];
+            int m = weightShape[0], n = weightShape[1], rows = factorSlab.Shape[1], factorWidth = argumentIsLeft ? n : m;
             var sum = GC.AllocateUninitializedArray<T>(m * n);
             bool first = true;
             for (int start = 0; start < steps;)
             {
-                var right = StepArgument(start, argument);
+                var runStart = StepArgument(start, argument);
+                var runEnd = runStart;
                 int end = start + 1;
-                var last = right;
-                while (end < steps && last.Precedes(StepArgument(end, argument))) last = StepArgument(end++, argument);
+                while (end < steps && runEnd.Precedes(StepArgument(end, argument))) runEnd = StepArgument(end++, argument);
                 int count = end - start;
-                Kernels.Gemm.Multiply(leftSlab.Span.Slice(start * rows * m, count * rows * m), right.SpanThrough(last), sum,
+                var factors = factorSlab.Span.Slice(start * rows * factorWidth, count * rows * factorWidth);
+                var arguments = runStart.SpanThrough(runEnd);
+                Kernels.Gemm.Multiply(argumentIsLeft ? arguments : factors, argumentIsLeft ? factors : arguments, sum,
                     m, n, count * rows, transposeA: true, transposeB: false, accumulate: !first);
                 first = false;
                 start = end;

@@ -18,8 +18,10 @@ namespace Autograd.Rnn;
 /// </summary>
 internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private StepVjpPlan(Plan<T> forward, Plan<T> backward, int parts, int savedCount, bool[] reached, int[] contractedWith)
+    private StepVjpPlan(Plan<T> forward, Plan<T> backward, int parts, int savedCount, bool[] reached, int[] contractedWith,
+        bool[] argumentIsLeft)
     {
+        ArgumentIsLeft = argumentIsLeft;
         Forward = forward;
         Backward = backward;
         Parts = parts;
@@ -45,12 +47,16 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
     public IReadOnlyList<bool> Reached { get; }
 
     /// <summary>
-    /// Per step input: −1, or for a parameter whose cotangent is one row contraction leftᵀ·right with right a step argument
-    /// (a weight used once in a product, such as W_hh in h·W_hhᵀ), that argument's index; the backward plan then returns the
-    /// left factor in the parameter's place, so an unroll can sum the weight's gradient over all steps as one product of
-    /// the stacked factors (recorded so only when asked, <see cref="Record(Cell{T}, Params{T}, Tensor{T}[], out string?, bool)"/>).
+    /// Per step input: −1, or for a parameter whose cotangent is one row contraction leftᵀ·right with one factor a step
+    /// argument (a weight used once in a product: W_hh in h·W_hhᵀ, whose gradient is dgatesᵀ·h, or U in h·U, hᵀ·dgates),
+    /// that argument's index; the backward plan then returns the other factor in the parameter's place, so an unroll can
+    /// sum the weight's gradient over all steps as one product of the stacked factors (recorded so only when asked,
+    /// <see cref="Record(Cell{T}, Params{T}, Tensor{T}[], out string?, bool)"/>).
     /// </summary>
     public IReadOnlyList<int> ContractedWith { get; }
+
+    /// <summary>Per step input with <see cref="ContractedWith"/> set: whether the argument is the left factor (hᵀ·dgates).</summary>
+    public IReadOnlyList<bool> ArgumentIsLeft { get; }
 
     /// <summary>
     /// Records the step of <paramref name="cell"/> on untraced values (the parameters, the state before a step and that
@@ -123,11 +129,23 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
             if (reason is not null) return null;
 
             var contractedWith = new int[cotangents.Length];
+            var argumentIsLeft = new bool[cotangents.Length];
             Array.Fill(contractedWith, -1);
             for (int k = 0; k < borrowedCount && contractions is not null; k++)
-                if (contractions[k] is var (left, right) && left.Rank == 2 && right.Rank == 2 && left.Live.Node is { IsLeaf: false }
-                    && Array.FindIndex(outerLeaves, leaf => ReferenceEquals(leaf.Node, right.Live.Node)) is var j and >= 0 && j >= borrowedCount)
+            {
+                if (contractions[k] is not var (left, right) || left.Rank != 2 || right.Rank != 2) continue;
+                if (StepArgument(right) is int j && left.Live.Node is { IsLeaf: false })
                     (cotangents[k], contractedWith[k]) = (left, j);
+                else if (StepArgument(left) is int i && right.Live.Node is { IsLeaf: false })
+                    (cotangents[k], contractedWith[k], argumentIsLeft[k]) = (right, i, true);
+            }
+
+            // The index of the state part or input that factor is, if it is one (parameters are the same at every step).
+            int? StepArgument(Tensor<T> factor)
+            {
+                int index = Array.FindIndex(outerLeaves, leaf => ReferenceEquals(leaf.Node, factor.Live.Node));
+                return index >= borrowedCount ? index : null;
+            }
             var saved = SavedValues(outer, seeds, cotangents);
             var forward = PlanBuilder.Build(outer, outerLeaves, [.. next, .. saved], out reason);
             if (forward is null) return null;
@@ -136,7 +154,7 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
             var backward = PlanBuilder.Build(outer, [.. outerLeaves, .. saved, .. seeds], cotangents, out reason, borrowed);
             if (backward is null) return null;
             var reached = Array.ConvertAll(cotangents, cotangent => cotangent.Live.Node is not null);
-            return new StepVjpPlan<T>(forward, backward, next.Length, saved.Count, reached, contractedWith);
+            return new StepVjpPlan<T>(forward, backward, next.Length, saved.Count, reached, contractedWith, argumentIsLeft);
         }
         finally
         {

@@ -71,8 +71,24 @@ public class StepVjpPlansTests
         var names = parameters.Names.ToList();
         // weight_hh's gradient is Σ_t dgates_tᵀ·h_t: the step hands back dgates_t [batch, gates·hidden], contracted with h.
         Assert.Equal(parameters.Count, plan.ContractedWith[names.IndexOf("weight_hh")]);
+        Assert.False(plan.ArgumentIsLeft[names.IndexOf("weight_hh")]);
         Assert.Equal(new[] { 2, 4 * gates }, plan.Backward.OutputShape(names.IndexOf("weight_hh")).ToArray());
         Assert.Equal(-1, plan.ContractedWith[names.IndexOf("bias_hh")]);
+    }
+
+    [Fact]
+    public void A_users_weights_on_the_right_of_their_products_are_left_for_one_product_too()
+    {
+        var cell = Cell.FromFunction<double>("tanh", (p, h, x) => Tensor.Tanh(x.MatMul(p["w"]) + h.MatMul(p["u"]) + p["b"]),
+            (input, hidden, seed) => Params<double>.Empty.Add("w", Tensor.RandomNormal<double>([input, hidden], seed))
+                .Add("u", Tensor.RandomNormal<double>([hidden, hidden], seed + 1)).Add("b", Tensor.Zeros<double>(hidden)));
+        var parameters = cell.Initialize(3, 4, 1);
+        var plan = StepVjpPlans<double>.For(cell, parameters, Arguments(parameters, 2, 4, 1, 3, 5))!;
+        // w's gradient is Σ_t x_tᵀ·g_t and u's Σ_t h_tᵀ·g_t: the step hands back g_t [batch, hidden] for each.
+        Assert.Equal((parameters.Count + 1, true), (plan.ContractedWith[0], plan.ArgumentIsLeft[0]));
+        Assert.Equal((parameters.Count, true), (plan.ContractedWith[1], plan.ArgumentIsLeft[1]));
+        Assert.Equal(-1, plan.ContractedWith[2]);
+        Assert.Equal(new[] { 2, 4 }, plan.Backward.OutputShape(0).ToArray());
     }
 
     [Fact]
