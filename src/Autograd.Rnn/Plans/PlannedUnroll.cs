@@ -108,7 +108,7 @@ internal static class PlannedUnroll
         private NdArray<T>[] saved = [];
         private Tensor<T>? lastCotangent;
         private long lastSweep;
-        private Tensor<T>[]? cotangents;
+        private Tensor<T>?[]? cotangents;
 
         private int StepAt(int i) => reverse ? steps - 1 - i : i;
 
@@ -172,14 +172,16 @@ internal static class PlannedUnroll
                 lastCotangent = g;
                 lastSweep = SweepScratch.CurrentId;
             }
-            return cotangents![inputIndex];
+            // Null where the step never reaches the input: the op records no edge to it, so the sweep never asks; zeros
+            // if it ever does.
+            return cotangents![inputIndex] ?? Tensor.ZerosLike(primals[inputIndex]);
         }
 
-        private Tensor<T>[] Sweep(Tensor<T> g)
+        private Tensor<T>?[] Sweep(Tensor<T> g)
         {
             int size = stateShape.Size, savedCount = plan.SavedCount;
             var gSpan = g.Value.Span;
-            var result = new Tensor<T>[primals.Length];
+            var result = new Tensor<T>?[primals.Length];
             var parameterSums = new T[]?[parameterCount];
             // The next-state cotangents fed to each step (its output's share of g plus what the later step sent back) and
             // the state cotangents each step returns: distinct buffers, so a plan never writes what it still reads.
@@ -235,11 +237,11 @@ internal static class PlannedUnroll
             for (int k = 0; k < parameterCount; k++)
                 if (factorSlabs[k] is { } slab) parameterSums[k] = StackedProduct(slab, plan.ContractedWith[k], plan.ArgumentIsLeft[k], primals[k].Shape);
             for (int k = 0; k < parameterCount; k++)
-                result[k] = parameterSums[k] is { } sum ? new Tensor<T>(new NdArray<T>(sum, primals[k].Shape)) : Tensor.ZerosLike(primals[k]);
+                result[k] = parameterSums[k] is { } sum ? new Tensor<T>(new NdArray<T>(sum, primals[k].Shape)) : null;
             // The carry buffers are this sweep's own and are never written again: the initial state's cotangents as they are.
             for (int p = 0; p < parts; p++) result[parameterCount + p] = new Tensor<T>(carry[p]);
             for (int b = 0; b < blockCotangents.Length; b++)
-                result[FirstBlock + b] = inputReached ? new Tensor<T>(blockCotangents[b]) : Tensor.ZerosLike(primals[FirstBlock + b]);
+                result[FirstBlock + b] = inputReached ? new Tensor<T>(blockCotangents[b]) : null;
             return result;
         }
 
