@@ -205,9 +205,13 @@ internal static class PlannedUnroll
             // A weight used once in a product: each step's factor of its gradient goes into a slab, contracted with the
             // step arguments it pairs with over all steps at the end, as one product of the stacked factors.
             var factorSlabs = new NdArray<T>?[parameterCount];
+            var factorRows = new Shape?[parameterCount];
             for (int k = 0; k < parameterCount; k++)
                 if (plan.ContractedWith[k] >= 0)
-                    factorSlabs[k] = SweepScratch.Value<T>(plan.Backward.OutputShape(k).Inserting(0, steps));
+                {
+                    factorRows[k] = plan.Backward.OutputShape(k);
+                    factorSlabs[k] = SweepScratch.Value<T>(factorRows[k]!.Inserting(0, steps));
+                }
             for (int i = steps - 1; i >= 0; i--)
             {
                 int t = StepAt(i);
@@ -223,7 +227,7 @@ internal static class PlannedUnroll
                 }
                 destinations[^1] = inputReached ? StepCotangent(blockCotangents, t) : null;
                 for (int k = 0; k < parameterCount; k++)
-                    if (factorSlabs[k] is { } slab) destinations[k] = StepRows(slab, t);
+                    if (factorSlabs[k] is { } slab) destinations[k] = slab.View(t * factorRows[k]!.Size, factorRows[k]!);
                 plan.Backward.RunInto(arguments, destinations, results);
                 masks?.PastStep(t, seeds, carry);
                 for (int k = 0; k < parameterCount; k++)
@@ -253,12 +257,6 @@ internal static class PlannedUnroll
         {
             int i = reverse ? steps - 1 - t : t;
             return argument < parameterCount + parts ? StateBefore(i, argument - parameterCount) : stepInputs[t];
-        }
-
-        private static NdArray<T> StepRows(NdArray<T> slab, int t)
-        {
-            var shape = slab.Shape.Without(0);
-            return slab.View(t * shape.Size, shape);
         }
 
         /// <summary>
