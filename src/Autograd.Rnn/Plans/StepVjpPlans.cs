@@ -9,9 +9,10 @@ namespace Autograd.Rnn;
 /// loop records a layer's step and its VJP once instead of on every call. A step delegate whose target has no instance
 /// fields (a lambda that closes over no variable, as the built-in LSTM's) computes the same function of its parameters,
 /// state and input on every call, so its plan for given parameter names, shapes and state and input shapes is the same
-/// too. A step that closes over anything (a tensor or a setting a caller may change between calls, a user's function
-/// wrapped by <see cref="Cell.FromFunction{T}(string, Func{Params{T}, Tensor{T}, Tensor{T}, Tensor{T}}, Func{int, int, ulong, Params{T}})"/>)
-/// is recorded on every call, as before.
+/// too; so does a user's function wrapped by
+/// <see cref="Cell.FromFunction{T}(string, Func{Params{T}, Tensor{T}, Tensor{T}, Tensor{T}}, Func{int, int, ulong, Params{T}})"/>
+/// when it closes over nothing (see <see cref="CapturesNothing"/>). A step that closes over anything (a tensor or a
+/// setting a caller may change between calls) is recorded on every call, as before.
 /// </summary>
 /// <remarks>
 /// Plans are kept per thread (a plan runs one step at a time) and per cell (released with it). Sharing one plan between
@@ -51,8 +52,21 @@ internal static class StepVjpPlans<T> where T : unmanaged, IFloatingPointIeee754
         return recorded;
     }
 
-    internal static bool CapturesNothing(Delegate step) =>
-        step.Target is null || step.Target.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).Length == 0;
+    /// <summary>
+    /// Whether <paramref name="step"/> computes the same function on every call: its target has no instance fields, or
+    /// only readonly ones holding delegates that capture nothing themselves (a wrapper such as
+    /// <see cref="Cell.FromFunction{T}(string, Func{Params{T}, Tensor{T}, Tensor{T}, Tensor{T}}, Func{int, int, ulong, Params{T}})"/>'s
+    /// around a lambda that closes over nothing). A captured variable is a writable field, so it never qualifies.
+    /// </summary>
+    internal static bool CapturesNothing(Delegate step, int depth = 0)
+    {
+        if (step.Target is null) return true;
+        if (depth == 4) return false;
+        foreach (var field in step.Target.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+            if (!field.IsInitOnly || field.GetValue(step.Target) is not Delegate inner || !CapturesNothing(inner, depth + 1))
+                return false;
+        return true;
+    }
 
     private static bool SameNames(string[] names, IReadOnlyList<string> other)
     {

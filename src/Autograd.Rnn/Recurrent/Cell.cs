@@ -116,6 +116,16 @@ public static class Cell
         Func<int, int, ulong, Params<T>> initialize) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(step);
-        return new Cell<T>(name, (p, state, x) => RecurrentState<T>.Of(step(p, state.Hidden, x)), initialize);
+        return new Cell<T>(name, new HiddenOnlyStep<T>(step).Step, initialize);
+    }
+
+    // The step over a one-part state. Its function is a readonly field, so Scan may keep the step's plans across calls
+    // whenever the function itself captures nothing (a lambda closing over a variable would hide that).
+    private sealed class HiddenOnlyStep<T>(Func<Params<T>, Tensor<T>, Tensor<T>, Tensor<T>> function)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly Func<Params<T>, Tensor<T>, Tensor<T>, Tensor<T>> function = function;
+
+        public RecurrentState<T> Step(Params<T> p, RecurrentState<T> state, Tensor<T> x) => RecurrentState<T>.Of(function(p, state.Hidden, x));
     }
 }

@@ -77,6 +77,18 @@ public class StepVjpPlansTests
     }
 
     [Fact]
+    public void A_function_cell_that_closes_over_nothing_is_recorded_once_per_shape()
+    {
+        var cell = Cell.FromFunction<double>("tanh", static (p, h, x) => Tensor.Tanh(x.MatMul(p["w"]) + h.MatMul(p["u"])),
+            static (input, hidden, seed) => Params<double>.Empty.Add("w", Tensor.RandomNormal<double>([input, hidden], seed))
+                .Add("u", Tensor.RandomNormal<double>([hidden, hidden], seed + 1)));
+        var parameters = cell.Initialize(3, 4, 1);
+        var first = StepVjpPlans<double>.For(cell, parameters, Arguments(parameters, 2, 4, 1, 3, 5));
+        Assert.NotNull(first);
+        Assert.Same(first, StepVjpPlans<double>.For(cell, parameters, Arguments(parameters, 2, 4, 1, 3, 6)));
+    }
+
+    [Fact]
     public void A_users_weights_on_the_right_of_their_products_are_left_for_one_product_too()
     {
         var cell = Cell.FromFunction<double>("tanh", (p, h, x) => Tensor.Tanh(x.MatMul(p["w"]) + h.MatMul(p["u"]) + p["b"]),
