@@ -84,11 +84,13 @@ internal static class Backward
         var result = new Tensor<T>[leaves.Length];
         for (int i = 0; i < leaves.Length; i++)
         {
-            if (contractions is not null && pending.TryGetValue(leaves[i].Node!, out var pendingCotangent))
-                contractions[i] = pendingCotangent.SoleTracedContraction;
-            result[i] = pending.TryGetValue(leaves[i].Node!, out var cotangent)
-                ? SweepScratch.Detached(sweep, cotangent.Total())
-                : Tensor.ZerosLike(leaves[i]);
+            if (!pending.TryGetValue(leaves[i].Node!, out var cotangent))
+            {
+                result[i] = Tensor.ZerosLike(leaves[i]);
+                continue;
+            }
+            if (contractions is not null) contractions[i] = cotangent.SoleTracedContraction;
+            result[i] = SweepScratch.Detached(sweep, cotangent.Total());
         }
         return result;
     }
@@ -247,6 +249,7 @@ internal static class Backward
                 if (merged[i].Slice.Start < merged[i - 1].Slice.Start + merged[i - 1].Slice.Length)
                     return PadAndSum(axis, size, merged); // overlapping slices cannot be laid side by side
 
+            if (merged.Count == 1 && merged[0].Slice.Start == 0 && merged[0].Slice.Length == size) return merged[0].Piece;
             if (merged.Count == 1)
             {
                 // One slice (an unroll's outputs out of its states, say): one padded copy, no zero blocks to join.

@@ -274,7 +274,12 @@ internal static class PlannedUnroll
                 var runStart = StepArgument(start, argument);
                 var runEnd = runStart;
                 int end = start + 1;
-                while (end < steps && runEnd.Precedes(StepArgument(end, argument))) runEnd = StepArgument(end++, argument);
+                for (; end < steps; end++)
+                {
+                    var next = StepArgument(end, argument);
+                    if (!runEnd.Precedes(next)) break;
+                    runEnd = next;
+                }
                 int count = end - start;
                 var factors = factorSlab.Span.Slice(start * rows * factorWidth, count * rows * factorWidth);
                 var arguments = runStart.SpanThrough(runEnd);
