@@ -42,21 +42,13 @@ internal static class PlannedCall
     /// <summary>The call's VJP: the backward plan runs once, on the first input's request, for every input.</summary>
     private sealed class CallVjp<T>(StepVjpPlan<T> plan, Tensor<T>[] primals, Tensor<T>[] saved) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        private Tensor<T>? lastCotangent;
-        private Tensor<T>[]? cotangents;
-
-        public Tensor<T> Cotangent(Tensor<T> g, int inputIndex)
+        private readonly CotangentsOnce<T> once = new("Compile: a planned call", g =>
         {
-            if (!ReferenceEquals(g, lastCotangent))
-            {
-                if (g.IsTraced)
-                    throw new InvalidOperationException("Compile: a planned call's VJP was asked for a traced cotangent; it is not differentiable again.");
-                // The compiled function's lock covers its forward runs only; its backward plan is replayed here, during
-                // a sweep, and another thread's sweep may be replaying it too.
-                lock (plan.Backward) cotangents = plan.Backward.Run([.. primals, .. saved, g]);
-                lastCotangent = g;
-            }
-            return cotangents![inputIndex];
-        }
+            // The compiled function's lock covers its forward runs only; its backward plan is replayed here, during
+            // a sweep, and another thread's sweep may be replaying it too.
+            lock (plan.Backward) return plan.Backward.Run([.. primals, .. saved, g]);
+        });
+
+        public Tensor<T> Cotangent(Tensor<T> g, int inputIndex) => once.For(g, inputIndex)!;
     }
 }

@@ -77,28 +77,27 @@ internal sealed class PlannedStep<T>(Cell<T> cell, Params<T> parameters) where T
     /// </summary>
     private sealed class StepVjp(StepVjpPlan<T> plan, Tensor<T>[] primals, Tensor<T>[] saved, ParameterSums? sums, Shape stateShape)
     {
-        private Tensor<T>? lastCotangent;
-        private Tensor<T>[]? cotangents;
+        private readonly CotangentsOnce<T> once = new("Scan: a planned step", g =>
+        {
+            int parts = plan.Parts;
+            var arguments = new Tensor<T>[primals.Length + saved.Length + parts];
+            primals.CopyTo(arguments, 0);
+            saved.CopyTo(arguments, primals.Length);
+            for (int p = 0; p < parts; p++)
+                arguments[primals.Length + saved.Length + p] = new Tensor<T>(g.Value.View(p * stateShape.Size, stateShape));
+            var cotangents = plan.Backward.Run(arguments);
+            // Added now: the parameters' cotangents are views of the plan's buffers, which the next step's VJP overwrites.
+            sums?.Add(cotangents);
+            return cotangents;
+        });
 
         public Tensor<T> Cotangent(Tensor<T> g, int inputIndex)
         {
-            if (!ReferenceEquals(g, lastCotangent))
-            {
-                if (g.IsTraced)
-                    throw new InvalidOperationException("Scan: a planned step's VJP was asked for a traced cotangent; it is not differentiable again.");
-                int parts = plan.Parts;
-                var arguments = new Tensor<T>[primals.Length + saved.Length + parts];
-                primals.CopyTo(arguments, 0);
-                saved.CopyTo(arguments, primals.Length);
-                for (int p = 0; p < parts; p++)
-                    arguments[primals.Length + saved.Length + p] = new Tensor<T>(g.Value.View(p * stateShape.Size, stateShape));
-                cotangents = plan.Backward.Run(arguments);
-                // Added now: the parameters' cotangents are views of the plan's buffers, which the next step's VJP overwrites.
-                sums?.Add(cotangents);
-                lastCotangent = g;
-            }
+            // The run happens on whichever input is asked first, the token included: it is what adds the parameters'
+            // cotangents into the sums, even when only the parameters are traced.
             int parameterCount = primals.Length - plan.Parts - 1;
-            return inputIndex <= plan.Parts ? cotangents![parameterCount + inputIndex] : ZeroToken;
+            var cotangent = once.For(g, parameterCount + Math.Min(inputIndex, plan.Parts))!;
+            return inputIndex <= plan.Parts ? cotangent : ZeroToken;
         }
     }
 

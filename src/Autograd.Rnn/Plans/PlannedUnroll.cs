@@ -106,9 +106,7 @@ internal static class PlannedUnroll
         private readonly NdArray<T>[] states = new NdArray<T>[steps * parts];
         private readonly NdArray<T>[] stepInputs = new NdArray<T>[steps];
         private NdArray<T>[] saved = [];
-        private Tensor<T>? lastCotangent;
-        private long lastSweep;
-        private Tensor<T>?[]? cotangents;
+        private CotangentsOnce<T>? once;
 
         private int StepAt(int i) => reverse ? steps - 1 - i : i;
 
@@ -157,25 +155,11 @@ internal static class PlannedUnroll
             return new Tensor<T>(packed);
         }
 
-        /// <summary>
-        /// The sweep computes every input's cotangent at once on the first call for a given output cotangent; the
-        /// backward pass then asks for them input by input.
-        /// </summary>
-        public Tensor<T> Vjp(Tensor<T> g, int inputIndex)
-        {
-            // Cached per sweep: the blocks' cotangents are that sweep's scratch (a Jacobian runs one sweep per row).
-            if (!ReferenceEquals(g, lastCotangent) || lastSweep != SweepScratch.CurrentId)
-            {
-                if (g.IsTraced)
-                    throw new InvalidOperationException("Scan: the planned unroll's VJP was asked for a traced cotangent; it is not differentiable again.");
-                cotangents = Sweep(g);
-                lastCotangent = g;
-                lastSweep = SweepScratch.CurrentId;
-            }
+        /// <summary>The cotangent of input <paramref name="inputIndex"/>: one sweep computes them all (see <see cref="CotangentsOnce{T}"/>).</summary>
+        public Tensor<T> Vjp(Tensor<T> g, int inputIndex) =>
             // Null where the step never reaches the input: the op records no edge to it, so the sweep never asks; zeros
             // if it ever does.
-            return cotangents![inputIndex] ?? Tensor.ZerosLike(primals[inputIndex]);
-        }
+            (once ??= new CotangentsOnce<T>("Scan: the planned unroll", Sweep)).For(g, inputIndex) ?? Tensor.ZerosLike(primals[inputIndex]);
 
         private Tensor<T>?[] Sweep(Tensor<T> g)
         {
