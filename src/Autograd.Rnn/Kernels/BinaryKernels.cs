@@ -67,8 +67,12 @@ internal static class BinaryKernels
 
         int rank = outShape.Rank;
         var outDims = outShape.Span;
-        var xd = Broadcasting.Aligned(xShape, rank);
-        var yd = Broadcasting.Aligned(yShape, rank);
+        // Five small per-axis arrays; on the stack, as this loop runs for every broadcasting op of a training step.
+        Span<int> workspace = rank <= 8 ? stackalloc int[5 * 8] : new int[5 * rank];
+        var xd = workspace[..rank];
+        var yd = workspace.Slice(rank, rank);
+        Broadcasting.Aligned(xShape, xd);
+        Broadcasting.Aligned(yShape, yd);
 
         // Grow the inner run leftwards while each operand keeps one mode: contiguous (its dims equal the
         // output's) or constant (its dims are all 1). Output dims of size 1 fit either mode.
@@ -86,9 +90,12 @@ internal static class BinaryKernels
         int inner = outShape.Product(start, rank);
         bool xRun = xFull ?? true, yRun = yFull ?? true;
 
-        var xStrides = Strides(xd, outDims);
-        var yStrides = Strides(yd, outDims);
-        var index = new int[start];
+        var xStrides = workspace.Slice(2 * rank, rank);
+        var yStrides = workspace.Slice(3 * rank, rank);
+        Strides(xd, outDims, xStrides);
+        Strides(yd, outDims, yStrides);
+        var index = workspace.Slice(4 * rank, start);
+        index.Clear();
         int outer = outShape.Product(0, start);
         int xOffset = 0, yOffset = 0;
         for (int o = 0; o < outer; o++)
@@ -121,15 +128,13 @@ internal static class BinaryKernels
     }
 
     // Row-major strides of an aligned operand, with 0 where it is broadcast.
-    private static int[] Strides(int[] dims, ReadOnlySpan<int> outDims)
+    private static void Strides(ReadOnlySpan<int> dims, ReadOnlySpan<int> outDims, Span<int> s)
     {
-        var s = new int[dims.Length];
         int stride = 1;
         for (int a = dims.Length - 1; a >= 0; a--)
         {
             s[a] = dims[a] == 1 && outDims[a] != 1 ? 0 : stride;
             stride *= dims[a];
         }
-        return s;
     }
 }

@@ -20,12 +20,16 @@ internal static unsafe class Gemm
     /// <summary>
     /// c[m,n] = op(a)·op(b), overwriting c — or, with <paramref name="accumulate"/>, c[m,n] += op(a)·op(b). a is [m,k]
     /// row-major, or [k,m] when <paramref name="transposeA"/>; b is [k,n], or [n,k] when <paramref name="transposeB"/>.
-    /// Both transposed at once is not supported.
+    /// Both transposed at once is not supported. With <paramref name="packedB"/> (b packed once for these n, k and
+    /// transposition, <see cref="GemmPackedB{T}.Pack"/>), the product reads the packed copy instead of packing b again:
+    /// the same bits. The dot form of a few rows of A·Bᵀ reads b itself, so b is always passed.
     /// </summary>
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool transposeA, bool transposeB,
-        bool accumulate = false)
+        bool accumulate = false, GemmPackedB<T>? packedB = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (packedB is not null && (packedB.N != n || packedB.K != k || packedB.TransposeB != transposeB))
+            throw new ArgumentException($"Gemm: a right operand packed for n={packedB.N}, k={packedB.K} does not fit n={n}, k={k}.");
         if (transposeA && transposeB)
             throw new ArgumentException("Gemm: transposing both operands at once is not supported.");
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -50,38 +54,40 @@ internal static unsafe class Gemm
             if (transposeB && GemmDot<T>.Applies(m))
                 GemmDot<T>.Run(pa, pb, pc, m, n, k, accumulate);
             else if ((long)m * n * k < ParallelThreshold || Environment.ProcessorCount == 1)
-                GemmBlocked<T>.Run(am, bm, pc, n, m, n, k, accumulate);
+                GemmBlocked<T>.Run(am, bm, pc, n, m, n, k, accumulate, packedB);
             else
-                RunParallel(am, bm, pc, m, n, k, accumulate);
+                RunParallel(am, bm, pc, m, n, k, accumulate, packedB);
         }
     }
 
     /// <summary>
     /// Splits C into one block of whole rows or whole columns per core (the longer side, in micro-tile multiples)
     /// and runs the serial blocked GEMM on each. Work is split over m or n only, never over k, and every element
-    /// is computed by the same tile arithmetic wherever it lands, so results do not depend on the thread count.
+    /// is computed by the same tile arithmetic wherever it lands, so results do not depend on the thread count. A packed B
+    /// is shared whole, so its product is split by rows.
     /// </summary>
-    private static void RunParallel<T>(StridedMatrix<T> a, StridedMatrix<T> b, T* c, int m, int n, int k, bool accumulate)
+    private static void RunParallel<T>(StridedMatrix<T> a, StridedMatrix<T> b, T* c, int m, int n, int k, bool accumulate,
+        GemmPackedB<T>? packedB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int mr = GemmMicroKernel<T>.MR, nr = GemmMicroKernel<T>.NR;
-        bool splitRows = m >= n;
+        bool splitRows = m >= n || packedB is not null;
         int length = splitRows ? m : n, granule = splitRows ? mr : nr;
         int tiles = (length + granule - 1) / granule;
         int parts = Math.Min(Environment.ProcessorCount, tiles);
         if (parts <= 1)
         {
-            GemmBlocked<T>.Run(a, b, c, n, m, n, k, accumulate);
+            GemmBlocked<T>.Run(a, b, c, n, m, n, k, accumulate, packedB);
             return;
         }
         int chunk = (tiles + parts - 1) / parts * granule;
         parts = (length + chunk - 1) / chunk;
-        var job = new ParallelJob<T>(a, b, c, m, n, k, splitRows, chunk, accumulate);
+        var job = new ParallelJob<T>(a, b, c, m, n, k, splitRows, chunk, accumulate, packedB);
         Parallel.For(0, parts, job.Run);
     }
 
     private sealed class ParallelJob<T>(StridedMatrix<T> a, StridedMatrix<T> b, T* c, int m, int n, int k, bool splitRows, int chunk,
-        bool accumulate)
+        bool accumulate, GemmPackedB<T>? packedB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public void Run(int part)
@@ -91,7 +97,7 @@ internal static unsafe class Gemm
             {
                 int rows = Math.Min(chunk, m - start);
                 var rowsOfA = new StridedMatrix<T>(a.At(start, 0), a.RowStride, a.ColumnStride);
-                GemmBlocked<T>.Run(rowsOfA, b, c + (nint)start * n, n, rows, n, k, accumulate);
+                GemmBlocked<T>.Run(rowsOfA, b, c + (nint)start * n, n, rows, n, k, accumulate, packedB);
             }
             else
             {

@@ -31,19 +31,20 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, IFloatingPointI
 
     /// <summary>
     /// c[0..m, 0..n] (row stride ldc) = A·B — or += A·B with <paramref name="accumulateIntoC"/> — for the m×k matrix A
-    /// and k×n matrix B; k ≥ 1.
+    /// and k×n matrix B; k ≥ 1. With <paramref name="prepacked"/> (B packed once, all n columns), b is not read.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    public static void Run(StridedMatrix<T> a, StridedMatrix<T> b, T* c, nint ldc, int m, int n, int k, bool accumulateIntoC = false)
+    public static void Run(StridedMatrix<T> a, StridedMatrix<T> b, T* c, nint ldc, int m, int n, int k, bool accumulateIntoC = false,
+        GemmPackedB<T>? prepacked = null)
     {
         int mr = GemmMicroKernel<T>.MR, nr = GemmMicroKernel<T>.NR;
         int kcMax = Math.Min(KC, k);
         int mcMax = Math.Min(MC, RoundUp(m, mr));
         int ncMax = Math.Min(NC, RoundUp(n, nr));
-        bool packB = b.ColumnStride != 1 || m > UnpackedBMaxRows;
-        long bLength = (long)kcMax * (packB ? ncMax : nr);
+        bool packB = prepacked is not null || b.ColumnStride != 1 || m > UnpackedBMaxRows;
+        long bLength = prepacked is not null ? 0 : (long)kcMax * (packB ? ncMax : nr);
         T* packedA = GemmBuffer<T>.Get((long)mcMax * kcMax + bLength);
-        T* packedB = packedA + (nint)mcMax * kcMax;
+        T* packBuffer = packedA + (nint)mcMax * kcMax;
         T* tile = stackalloc T[GemmMicroKernel<T>.MaxTile];
 
         for (int jc = 0; jc < n; jc += NC)
@@ -54,9 +55,10 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, IFloatingPointI
             {
                 int kc = Math.Min(KC, k - pc);
                 bool accumulate = pc > 0 || accumulateIntoC;
-                if (packB)
+                T* packedB = prepacked is not null ? prepacked.Block(jc, pc) : packBuffer;
+                if (prepacked is null && packB)
                     GemmPacking<T>.PackB(b, pc, jc, kc, nc, nr, packedB);
-                else if (fullColumns < nc)
+                else if (prepacked is null && fullColumns < nc)
                     GemmPacking<T>.PackB(b, pc, jc + fullColumns, kc, nc - fullColumns, nr, packedB);
 
                 for (int ic = 0; ic < m; ic += MC)

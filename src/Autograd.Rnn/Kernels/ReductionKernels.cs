@@ -20,7 +20,10 @@ internal static class ReductionKernels
 
         int rank = xShape.Rank;
         var xDims = xShape.Span;
-        var td = Broadcasting.Aligned(target, rank);
+        // Three small per-axis arrays, on the stack: this runs for every bias gradient of a training step.
+        Span<int> workspace = rank <= 8 ? stackalloc int[3 * 8] : new int[3 * rank];
+        var td = workspace[..rank];
+        Broadcasting.Aligned(target, td);
 
         // The inner run: trailing axes over which the target is either all kept (add rows) or all reduced (add sums).
         int start = rank;
@@ -37,7 +40,7 @@ internal static class ReductionKernels
         int inner = xShape.Product(start, rank);
         bool innerKept = kept ?? true;
 
-        var targetStrides = new int[rank];
+        var targetStrides = workspace.Slice(rank, rank);
         int stride = 1;
         for (int a = rank - 1; a >= 0; a--)
         {
@@ -45,7 +48,8 @@ internal static class ReductionKernels
             stride *= td[a];
         }
 
-        var index = new int[start];
+        var index = workspace.Slice(2 * rank, start);
+        index.Clear();
         int outer = xShape.Product(0, start);
         int offset = 0;
         for (int o = 0; o < outer; o++)

@@ -22,10 +22,12 @@ internal sealed class Plan<T> where T : unmanaged, IFloatingPointIeee754<T>
     // into given destinations.
     private readonly T[]?[] own;
     private readonly NdArray<T>?[] ownValues;
+    private readonly HeldInputs held;
 
     internal Plan(Shape[] inputShapes, Shape[] slotShapes, PlanInstruction<T>[] program, PlanOutput<T>[] outputs,
-        bool[] ownsBuffer, int[] freshSlots)
+        bool[] ownsBuffer, int[] freshSlots, HeldInputs held)
     {
+        this.held = held;
         this.inputShapes = inputShapes;
         this.slotShapes = slotShapes;
         this.program = program;
@@ -90,6 +92,20 @@ internal sealed class Plan<T> where T : unmanaged, IFloatingPointIeee754<T>
             foreach (var instruction in program) if (instruction is KernelInstruction<T>) count++;
             return count;
         }
+    }
+
+    /// <summary>
+    /// Promises that the first <paramref name="count"/> inputs keep their values over the runs until
+    /// <see cref="ReleaseInputs"/> (an unroll's parameters, the same for every step), so that work derived from them alone,
+    /// such as a weight packed for the matrix product, is done once for all those runs.
+    /// </summary>
+    public void HoldInputs(int count) => held.Begin(count);
+
+    /// <summary>Ends <see cref="HoldInputs"/>: later runs derive everything from their inputs again.</summary>
+    public void ReleaseInputs()
+    {
+        held.End();
+        foreach (var instruction in program) if (instruction is IntoInstruction<T> into) into.Forget();
     }
 
     public bool Fits(ReadOnlySpan<Tensor<T>> inputs)

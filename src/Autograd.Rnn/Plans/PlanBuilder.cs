@@ -93,6 +93,7 @@ internal static class PlanBuilder
         var order = Schedule(ops);
         var ownsBuffer = new bool[shapes.Count];
         var program = new List<PlanInstruction<T>>();
+        var held = new HeldInputs();
         var kernelSlots = new HashSet<int>();
         for (int i = 0; i < order.Count;)
         {
@@ -102,7 +103,7 @@ internal static class PlanBuilder
                 if (op.Node.Step!.Form is IntoForm<T> into)
                 {
                     ownsBuffer[op.Slot] = true;
-                    program.Add(new IntoInstruction<T>(into, op.Inputs, op.Slot));
+                    program.Add(new IntoInstruction<T>(into, op.Inputs, op.Slot, held));
                 }
                 else
                 {
@@ -141,7 +142,7 @@ internal static class PlanBuilder
             }
         }
         var inputShapes = shapes.GetRange(0, leaves.Length).ToArray();
-        return new Plan<T>(inputShapes, shapes.ToArray(), program.ToArray(), planOutputs, ownsBuffer, fresh.ToArray());
+        return new Plan<T>(inputShapes, shapes.ToArray(), program.ToArray(), planOutputs, ownsBuffer, fresh.ToArray(), held);
     }
 
     // An elementwise op fuses when each operand is the result's size, one element, a row repeated along leading axes or a

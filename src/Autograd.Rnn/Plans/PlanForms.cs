@@ -77,4 +77,19 @@ internal sealed class ElementwiseBinary<T, TOperator> : ElementwiseBinary<T>
 internal abstract class IntoForm<T> : PlanForm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public abstract void Invoke(NdArray<T>[] inputs, Span<T> destination);
+
+    /// <summary>
+    /// The input that is a matrix product's right operand, which the op can take packed once for runs that share it
+    /// (<see cref="PackRight"/>), or -1.
+    /// </summary>
+    public virtual int PackableInput => -1;
+
+    /// <summary>
+    /// The right operand of the product on these inputs packed (in <paramref name="reuse"/>'s storage where it fits), or
+    /// null when the product would not pack it (it reads it in place).
+    /// </summary>
+    public virtual GemmPackedB<T>? PackRight(NdArray<T>[] inputs, GemmPackedB<T>? reuse) => null;
+
+    /// <summary>As <see cref="Invoke(NdArray{T}[], Span{T})"/>, reading the right operand from <paramref name="packedRight"/>.</summary>
+    public virtual void Invoke(NdArray<T>[] inputs, Span<T> destination, GemmPackedB<T> packedRight) => Invoke(inputs, destination);
 }

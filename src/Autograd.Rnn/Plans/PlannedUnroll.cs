@@ -141,16 +141,25 @@ internal static class PlannedUnroll
             for (int i = 0; i < parameterCount + parts; i++) arguments[i] = primals[i].Value;
             var destinations = new NdArray<T>?[parts + savedCount];
             var results = new NdArray<T>[parts + savedCount];
-            for (int i = 0; i < steps; i++)
+            // The parameters are the same for every step: a weight is packed for its products once, not once per step.
+            plan.Forward.HoldInputs(parameterCount);
+            try
             {
-                int t = StepAt(i);
-                arguments[^1] = stepInputs[t] = StepInput(t);
-                for (int p = 0; p < parts; p++) destinations[p] = states[t * parts + p] = packed.View((p * steps + t) * size, stateShape);
-                for (int s = 0; s < savedCount; s++)
-                    destinations[parts + s] = saved[t * savedCount + s] = slabs[s].View(t * savedShapes[s].Size, savedShapes[s]);
-                plan.Forward.RunInto(arguments, destinations, results);
-                masks?.KeepPadded(t, states.AsSpan(t * parts, parts), arguments.AsSpan(parameterCount, parts));
-                for (int p = 0; p < parts; p++) arguments[parameterCount + p] = states[t * parts + p];
+                for (int i = 0; i < steps; i++)
+                {
+                    int t = StepAt(i);
+                    arguments[^1] = stepInputs[t] = StepInput(t);
+                    for (int p = 0; p < parts; p++) destinations[p] = states[t * parts + p] = packed.View((p * steps + t) * size, stateShape);
+                    for (int s = 0; s < savedCount; s++)
+                        destinations[parts + s] = saved[t * savedCount + s] = slabs[s].View(t * savedShapes[s].Size, savedShapes[s]);
+                    plan.Forward.RunInto(arguments, destinations, results);
+                    masks?.KeepPadded(t, states.AsSpan(t * parts, parts), arguments.AsSpan(parameterCount, parts));
+                    for (int p = 0; p < parts; p++) arguments[parameterCount + p] = states[t * parts + p];
+                }
+            }
+            finally
+            {
+                plan.Forward.ReleaseInputs();
             }
             return new Tensor<T>(packed);
         }
@@ -196,31 +205,40 @@ internal static class PlannedUnroll
                     factorRows[k] = plan.Backward.OutputShape(k);
                     factorSlabs[k] = SweepScratch.Value<T>(factorRows[k]!.Inserting(0, steps));
                 }
-            for (int i = steps - 1; i >= 0; i--)
+            // As in the forward loop: the weights are packed for the steps' products once.
+            plan.Backward.HoldInputs(parameterCount);
+            try
             {
-                int t = StepAt(i);
-                for (int p = 0; p < parts; p++) arguments[parameterCount + p] = StateBefore(i, p);
-                arguments[parameterCount + parts] = stepInputs[t];
-                Array.Copy(saved, t * savedCount, arguments, parameterCount + parts + 1, savedCount);
-                for (int p = 0; p < parts; p++)
+                for (int i = steps - 1; i >= 0; i--)
                 {
-                    var share = gSpan.Slice((p * steps + t) * size, size);
-                    if (i == steps - 1) share.CopyTo(seeds[p].Unwritten);
-                    else System.Numerics.Tensors.TensorPrimitives.Add(share, carry[p].Span, seeds[p].Unwritten);
-                    arguments[^(parts - p)] = masks is null ? seeds[p] : masks.IntoStep(t, seeds[p]);
+                    int t = StepAt(i);
+                    for (int p = 0; p < parts; p++) arguments[parameterCount + p] = StateBefore(i, p);
+                    arguments[parameterCount + parts] = stepInputs[t];
+                    Array.Copy(saved, t * savedCount, arguments, parameterCount + parts + 1, savedCount);
+                    for (int p = 0; p < parts; p++)
+                    {
+                        var share = gSpan.Slice((p * steps + t) * size, size);
+                        if (i == steps - 1) share.CopyTo(seeds[p].Unwritten);
+                        else System.Numerics.Tensors.TensorPrimitives.Add(share, carry[p].Span, seeds[p].Unwritten);
+                        arguments[^(parts - p)] = masks is null ? seeds[p] : masks.IntoStep(t, seeds[p]);
+                    }
+                    destinations[^1] = inputReached ? StepCotangent(blockCotangents, t) : null;
+                    for (int k = 0; k < parameterCount; k++)
+                        if (factorSlabs[k] is { } slab) destinations[k] = slab.View(t * factorRows[k]!.Size, factorRows[k]!);
+                    plan.Backward.RunInto(arguments, destinations, results);
+                    masks?.PastStep(t, seeds, carry);
+                    for (int k = 0; k < parameterCount; k++)
+                    {
+                        if (!plan.Reached[k] || factorSlabs[k] is not null) continue;
+                        var sum = parameterSums[k];
+                        if (sum is null) parameterSums[k] = results[k].ToArray();
+                        else System.Numerics.Tensors.TensorPrimitives.Add(sum, results[k].Span, sum);
+                    }
                 }
-                destinations[^1] = inputReached ? StepCotangent(blockCotangents, t) : null;
-                for (int k = 0; k < parameterCount; k++)
-                    if (factorSlabs[k] is { } slab) destinations[k] = slab.View(t * factorRows[k]!.Size, factorRows[k]!);
-                plan.Backward.RunInto(arguments, destinations, results);
-                masks?.PastStep(t, seeds, carry);
-                for (int k = 0; k < parameterCount; k++)
-                {
-                    if (!plan.Reached[k] || factorSlabs[k] is not null) continue;
-                    var sum = parameterSums[k];
-                    if (sum is null) parameterSums[k] = results[k].ToArray();
-                    else System.Numerics.Tensors.TensorPrimitives.Add(sum, results[k].Span, sum);
-                }
+            }
+            finally
+            {
+                plan.Backward.ReleaseInputs();
             }
             for (int k = 0; k < parameterCount; k++)
                 if (factorSlabs[k] is { } slab) parameterSums[k] = StackedProduct(slab, plan.ContractedWith[k], plan.ArgumentIsLeft[k], primals[k].Shape);

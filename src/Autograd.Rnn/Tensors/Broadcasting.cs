@@ -37,11 +37,10 @@ internal static class Broadcasting
     // Dimension `fromRight` places from the last one (0 = last); 1 beyond the rank.
     private static int DimensionFromRight(Shape s, int fromRight) => fromRight < s.Rank ? s.Span[s.Rank - 1 - fromRight] : 1;
 
-    /// <summary>The dimensions of <paramref name="s"/> left-padded with ones to <paramref name="rank"/>.</summary>
-    public static int[] Aligned(Shape s, int rank)
+    /// <summary>Writes the dimensions of <paramref name="s"/>, left-padded with ones, into all of <paramref name="destination"/>.</summary>
+    public static void Aligned(Shape s, Span<int> destination)
     {
-        var d = new int[rank];
-        for (int i = 0; i < rank; i++) d[i] = DimensionFromRight(s, rank - 1 - i);
-        return d;
+        int rank = destination.Length;
+        for (int i = 0; i < rank; i++) destination[i] = DimensionFromRight(s, rank - 1 - i);
     }
 }

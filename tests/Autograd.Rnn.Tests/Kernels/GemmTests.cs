@@ -149,6 +149,46 @@ public class GemmTests
             Assert.Equal(full.AsSpan(i * n + start, columns).ToArray(), part.AsSpan(i * columns, columns).ToArray());
     }
 
+    [Theory]
+    [InlineData(Layout.AB)]
+    [InlineData(Layout.ABt)]
+    public void A_right_operand_packed_once_gives_the_bits_of_packing_it_on_every_call(Layout layout)
+    {
+        // Batch-32 recurrent step, more rows than the in-place B path, k across the 256-deep slice, wider than one B
+        // block (NC) with a column tail, the multithreaded path (split by rows), and the dot form of a few rows.
+        GemmPackedB<float>? reused = null;
+        foreach (var (m, n, k) in new[] { (32, 512, 128), (65, 70, 300), (70, 4133, 5), (257, 129, 300), (3, 40, 20) })
+        {
+            bool transposeB = layout == Layout.ABt;
+            var (a, b, start) = (Random<float>(m * k, m), Random<float>(k * n, n), Random<float>(m * n, k));
+            var packed = GemmPackedB<float>.Pack(b, n, k, transposeB, reused);
+            foreach (bool accumulate in new[] { false, true })
+            {
+                float[] expected = (float[])start.Clone(), actual = (float[])start.Clone();
+                Gemm.Multiply<float>(a, b, expected, m, n, k, false, transposeB, accumulate);
+                // Zeros in b's place show the packed copy is what is read; the dot form of a few rows reads b itself.
+                var right = transposeB && m <= GemmDot<float>.MaxRows ? b : new float[n * k];
+                Gemm.Multiply<float>(a, right, actual, m, n, k, false, transposeB, accumulate, packed);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{layout} m={m} n={n} k={k} accumulate={accumulate}");
+            }
+            reused = packed;
+        }
+        var doubles = Random<double>(64 * 48, 3);
+        var packedDoubles = GemmPackedB<double>.Pack(doubles, 48, 64, layout == Layout.ABt);
+        var (x, viaPacked, direct) = (Random<double>(100 * 64, 4), new double[100 * 48], new double[100 * 48]);
+        Gemm.Multiply<double>(x, doubles, direct, 100, 48, 64, false, layout == Layout.ABt);
+        Gemm.Multiply<double>(x, doubles, viaPacked, 100, 48, 64, false, layout == Layout.ABt, packedB: packedDoubles);
+        Assert.Equal(direct, viaPacked);
+    }
+
+    [Fact]
+    public void A_packed_right_operand_of_other_dimensions_is_refused()
+    {
+        var packed = GemmPackedB<float>.Pack(new float[6], 3, 2, transposeB: false);
+        var error = Assert.Throws<ArgumentException>(() => Gemm.Multiply<float>(new float[4], new float[6], new float[6], 2, 2, 3, false, false, packedB: packed));
+        Assert.Contains("n=3, k=2 does not fit n=2, k=3", error.Message);
+    }
+
     [Fact]
     public void A_nan_in_a_row_of_a_poisons_only_that_row_of_c()
     {

@@ -69,6 +69,19 @@ internal static class LinearOp
         public static readonly IntoBuffer<T> Instance = new();
 
         public override void Invoke(NdArray<T>[] inputs, Span<T> destination) => Into(inputs[0], inputs[1], inputs[2], destination);
+
+        public override int PackableInput => 1;
+
+        public override GemmPackedB<T>? PackRight(NdArray<T>[] inputs, GemmPackedB<T>? reuse)
+        {
+            var (x, weight) = (inputs[0], inputs[1]);
+            return GemmPackedB<T>.Pays(x.Shape[0], transposeB: true)
+                ? GemmPackedB<T>.Pack(weight.Span, weight.Shape[0], weight.Shape[1], transposeB: true, reuse)
+                : null;
+        }
+
+        public override void Invoke(NdArray<T>[] inputs, Span<T> destination, GemmPackedB<T> packedRight) =>
+            Into(inputs[0], inputs[1], inputs[2], destination, packedRight);
     }
 
     private static NdArray<T> Kernel<T>(NdArray<T>[] values) where T : unmanaged, IFloatingPointIeee754<T>
@@ -81,12 +94,14 @@ internal static class LinearOp
 
     // Every row starts as the bias and the GEMM adds x·Wᵀ into it. At up to four rows (the dot-product path) the sum is
     // finished before it is added, so the bits are those of MatMulTransposeB then Add; above, the bias is the sum's first term.
-    private static void Into<T>(NdArray<T> x, NdArray<T> weight, NdArray<T> bias, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Into<T>(NdArray<T> x, NdArray<T> weight, NdArray<T> bias, Span<T> destination, GemmPackedB<T>? packedWeight = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = x.Shape[0], inputs = x.Shape[1], outputs = weight.Shape[0];
         var b = bias.Span;
         for (int r = 0; r < rows; r++) b.CopyTo(destination.Slice(r * outputs, outputs));
-        Gemm.Multiply(x.Span, weight.Span, destination, rows, outputs, inputs, transposeA: false, transposeB: true, accumulate: true);
+        Gemm.Multiply(x.Span, weight.Span, destination, rows, outputs, inputs, transposeA: false, transposeB: true, accumulate: true,
+            packedB: packedWeight);
     }
 
     /// <summary>Throws naming the op and all three shapes unless x [..., in], weight [out, in] and bias [out] (or null) fit.</summary>

@@ -73,13 +73,29 @@ internal static class MatMulOp
 
         public static IntoBuffer<T> Of(bool transposeA, bool transposeB) => transposeA ? TransposedA : transposeB ? TransposedB : Plain;
 
-        public override void Invoke(NdArray<T>[] inputs, Span<T> destination)
+        public override void Invoke(NdArray<T>[] inputs, Span<T> destination) => Multiply(inputs, destination, null);
+
+        public override int PackableInput => 1;
+
+        public override GemmPackedB<T>? PackRight(NdArray<T>[] inputs, GemmPackedB<T>? reuse)
+        {
+            var (m, n, k) = Dimensions(inputs);
+            return GemmPackedB<T>.Pays(m, transposeB) ? GemmPackedB<T>.Pack(inputs[1].Span, n, k, transposeB, reuse) : null;
+        }
+
+        public override void Invoke(NdArray<T>[] inputs, Span<T> destination, GemmPackedB<T> packedRight) =>
+            Multiply(inputs, destination, packedRight);
+
+        private void Multiply(NdArray<T>[] inputs, Span<T> destination, GemmPackedB<T>? packedRight)
+        {
+            var (m, n, k) = Dimensions(inputs);
+            Gemm.Multiply(inputs[0].Span, inputs[1].Span, destination, m, n, k, transposeA, transposeB, packedB: packedRight);
+        }
+
+        private (int M, int N, int K) Dimensions(NdArray<T>[] inputs)
         {
             var (a, b) = (inputs[0], inputs[1]);
-            int m = transposeA ? a.Shape[1] : a.Shape[0];
-            int k = transposeA ? a.Shape[0] : a.Shape[1];
-            int n = transposeB ? b.Shape[0] : b.Shape[1];
-            Gemm.Multiply(a.Span, b.Span, destination, m, n, k, transposeA, transposeB);
+            return (transposeA ? a.Shape[1] : a.Shape[0], transposeB ? b.Shape[0] : b.Shape[1], transposeA ? a.Shape[0] : a.Shape[1]);
         }
     }
 
