@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Autograd.Rnn.Kernels;
 
@@ -40,7 +41,7 @@ internal static unsafe class GemmPacking<T> where T : unmanaged, IFloatingPointI
             {
                 // Columns contiguous (Aᵀ): each k step is a run of rows.
                 for (int p = 0; p < kc; p++)
-                    Unsafe.CopyBlockUnaligned(destination + p * mr, source + p * a.ColumnStride, (uint)(rows * sizeof(T)));
+                    CopyRun(source + p * a.ColumnStride, destination + p * mr, rows);
             }
             destination += (nint)mr * kc;
         }
@@ -61,7 +62,7 @@ internal static unsafe class GemmPacking<T> where T : unmanaged, IFloatingPointI
             {
                 // Rows contiguous (B): each k step is a run of columns.
                 for (int p = 0; p < kc; p++)
-                    Unsafe.CopyBlockUnaligned(destination + p * nr, source + p * b.RowStride, (uint)(columns * sizeof(T)));
+                    CopyRun(source + p * b.RowStride, destination + p * nr, columns);
             }
             else
                 GemmTranspose<T>.Interleave(source, b.ColumnStride, columns, kc, destination, nr);
@@ -71,5 +72,25 @@ internal static unsafe class GemmPacking<T> where T : unmanaged, IFloatingPointI
                         destination[p * nr + j] = T.Zero;
             destination += (nint)nr * kc;
         }
+    }
+
+    /// <summary>
+    /// Copies one run of a panel: a full run of the vector paths is 32, 64 or 128 bytes, copied with vector loads and
+    /// stores. A memmove call per run cost more than the copy: packing the transposed factor of a stacked weight gradient
+    /// (8 floats per call) took about 5 % of a batch-32 LSTM training step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun(T* source, T* destination, int count)
+    {
+        int bytes = count * sizeof(T);
+        byte* s = (byte*)source, d = (byte*)destination;
+        if (bytes == 32) Vector256.Store(Vector256.Load(s), d);
+        else if (bytes == 64) Vector512.Store(Vector512.Load(s), d);
+        else if (bytes == 128)
+        {
+            Vector512.Store(Vector512.Load(s), d);
+            Vector512.Store(Vector512.Load(s + 64), d + 64);
+        }
+        else Unsafe.CopyBlockUnaligned(d, s, (uint)bytes);
     }
 }
