@@ -25,12 +25,17 @@ internal static class Backward
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var sweep = SweepScratch.Begin();
+        // With no other level on the thread and constant seeds, every cotangent is a constant that can only leave the sweep
+        // as a leaf's gradient, which the sweep copies when it shares scratch: the VJP rules' results may use it.
+        bool lend = Grad.Running == 1 && !Grad.AnyVmapRunning && Array.TrueForAll(seeds, seed => !seed.IsTraced);
+        var previous = ValueArena.Lend(lend ? sweep : null);
         try
         {
             return Sweep(outputs, seeds, tag, leaves, sweep, contractions);
         }
         finally
         {
+            ValueArena.Lend(previous);
             SweepScratch.End(sweep);
         }
     }

@@ -30,13 +30,14 @@ public static partial class Grad
     {
         running++;
         if (batching) Grad.batching++;
-        return new Level(Interlocked.Increment(ref lastTag), running, planning, forward, batching);
+        return new Level(Interlocked.Increment(ref lastTag), running, planning, forward, batching) { ArenaBefore = ValueArena.Lend(null) };
     }
 
     internal static void End(Level level)
     {
         running--;
         if (level.IsBatching) batching--;
+        ValueArena.Lend(level.ArenaBefore);
         level.End();
     }
 

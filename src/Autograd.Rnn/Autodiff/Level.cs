@@ -19,6 +19,12 @@ internal sealed class Level(long id, int depth, bool planning = false, bool forw
 
     public long Id { get; } = id;
 
+    /// <summary>
+    /// The arena lent on the thread when the level started (<see cref="ValueArena"/>): none is lent while the level runs, as
+    /// its values (a plan's constants, a nested call's results) may outlive the sweep that lent it; restored when it ends.
+    /// </summary>
+    internal IValueArena? ArenaBefore { get; init; }
+
     /// <summary>How many <see cref="Grad"/> calls were running on this thread when this one started, plus one: 1 for an outermost call.</summary>
     public int Depth { get; } = depth;
 

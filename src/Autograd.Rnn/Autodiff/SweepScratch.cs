@@ -8,7 +8,9 @@ namespace Autograd.Rnn;
 /// cotangents of its blocks of step inputs, which the sweep passes on to the ops that made the blocks and then drops.
 /// </summary>
 /// <remarks>
-/// Outside the sweep a cotangent can only be seen as a leaf's gradient, which the sweep returns: the sweep copies any
+/// A sweep with no other level running lends its scratch to the results of the ops its VJP rules run (the first
+/// <see cref="LentCapacity"/> of them, <see cref="ValueArena"/>), so a training loop's cotangents reuse the same arrays
+/// step after step. Outside the sweep a cotangent can only be seen as a leaf's gradient, which the sweep returns: the sweep copies any
 /// gradient that shares a buffer with its scratch before the buffers go back (a cell whose input projection hands its
 /// input on unchanged makes a block's cotangent the input's gradient). No VJP keeps its cotangent: VJP rules are public
 /// ops, whose results are new values or views that the same copy catches. Sweeps nest (one may run while recording a
@@ -16,16 +18,38 @@ namespace Autograd.Rnn;
 /// </remarks>
 internal static class SweepScratch
 {
+    /// <summary>
+    /// How many arrays one sweep lends to op results (<see cref="Sweep.Take{T}"/>); later results are new arrays. A planned
+    /// unroll's sweep needs a handful; an eager sweep of thousands of ops would otherwise hold every cotangent it ever
+    /// made until it ends.
+    /// </summary>
+    private const int LentCapacity = 32;
+
     [ThreadStatic] private static Sweep? current;
     [ThreadStatic] private static long started;
 
-    internal sealed class Sweep(Sweep? enclosing, long id)
+    internal sealed class Sweep(Sweep? enclosing, long id) : IValueArena
     {
+        private readonly HashSet<Array> held = new(ReferenceEqualityComparer.Instance);
+        private int lent;
+
         public Sweep? Enclosing { get; } = enclosing;
 
         public long Id { get; } = id;
 
-        public List<Array> Held { get; } = [];
+        public IReadOnlySet<Array> Held => held;
+
+        public void Hold(Array array) => held.Add(array);
+
+        /// <summary>An op result's array from the pool while fewer than <see cref="LentCapacity"/> were lent, else null.</summary>
+        public T[]? Take<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (lent == LentCapacity || length == 0) return null;
+            lent++;
+            var array = ScratchPool.Take<T>(length);
+            held.Add(array);
+            return array;
+        }
     }
 
     /// <summary>The running sweep's id (distinct for every sweep on the thread), or 0 outside any.</summary>
@@ -45,17 +69,14 @@ internal static class SweepScratch
     {
         if (current is not { } sweep) return new NdArray<T>(GC.AllocateUninitializedArray<T>(shape.Size), shape);
         var array = ScratchPool.Take<T>(shape.Size);
-        sweep.Held.Add(array);
+        sweep.Hold(array);
         return ScratchPool.View(array, shape);
     }
 
     /// <summary><paramref name="gradient"/>, or a copy of it when it shares a buffer with <paramref name="sweep"/>'s scratch.</summary>
     public static Tensor<T> Detached<T>(Sweep sweep, Tensor<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (sweep.Held.Count == 0 || gradient.IsTraced) return gradient;
-        foreach (var array in sweep.Held)
-            if (gradient.Value.SharesBuffer(array))
-                return new Tensor<T>(new NdArray<T>(gradient.Value.ToArray(), gradient.Shape));
-        return gradient;
+        if (sweep.Held.Count == 0 || gradient.IsTraced || !gradient.Value.SharesBufferWithAny(sweep.Held)) return gradient;
+        return new Tensor<T>(new NdArray<T>(gradient.Value.ToArray(), gradient.Shape));
     }
 }

@@ -10,9 +10,9 @@ internal static class Elementwise
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : IUnarySpanOperator<T>
     {
-        var result = GC.AllocateUninitializedArray<T>(x.Size);
-        TOperator.Invoke(x.Span, result);
-        return new NdArray<T>(result, x.Shape);
+        var result = NdArray<T>.Uninitialized(x.Shape);
+        TOperator.Invoke(x.Span, result.Unwritten);
+        return result;
     }
 
     /// <summary>Broadcasts the operands (NumPy rules); throws naming <paramref name="operation"/> and both shapes when they do not fit.</summary>
@@ -21,9 +21,9 @@ internal static class Elementwise
         where TOperator : IBinarySpanOperator<T>
     {
         var shape = Broadcasting.Result(a.Shape, b.Shape, operation);
-        var result = GC.AllocateUninitializedArray<T>(shape.Size);
-        BinaryKernels.Broadcast<T, TOperator>(a.Span, a.Shape, b.Span, b.Shape, result, shape);
-        return new NdArray<T>(result, shape);
+        var result = NdArray<T>.Uninitialized(shape);
+        BinaryKernels.Broadcast<T, TOperator>(a.Span, a.Shape, b.Span, b.Shape, result.Unwritten, shape);
+        return result;
     }
 
     /// <summary>Repeats <paramref name="x"/> along broadcast axes to fill <paramref name="shape"/>.</summary>
@@ -32,9 +32,9 @@ internal static class Elementwise
         if (!Broadcasting.CanBroadcastTo(x.Shape, shape))
             throw new ArgumentException($"{operation}: {x.Shape} cannot be broadcast to {shape}.");
         if (x.Shape == shape) return x;
-        var result = GC.AllocateUninitializedArray<T>(shape.Size);
-        BroadcastInto(x, result, shape);
-        return new NdArray<T>(result, shape);
+        var result = NdArray<T>.Uninitialized(shape);
+        BroadcastInto(x, result.Unwritten, shape);
+        return result;
     }
 
     /// <summary>
@@ -50,9 +50,9 @@ internal static class Elementwise
         if (!Broadcasting.CanBroadcastTo(shape, x.Shape))
             throw new ArgumentException($"{operation}: {x.Shape} cannot be summed to {shape} ({shape} does not broadcast to {x.Shape}).");
         if (x.Shape == shape) return x;
-        var result = new T[shape.Size];
-        ReductionKernels.SumTo(x.Span, x.Shape, result, shape);
-        return new NdArray<T>(result, shape);
+        var result = NdArray<T>.Uninitialized(shape);
+        ReductionKernels.SumTo(x.Span, x.Shape, result.Unwritten, shape); // clears the destination first
+        return result;
     }
 
     // Takes the second operand as it is: with a scalar first operand, the broadcasting driver becomes a tiling copy.

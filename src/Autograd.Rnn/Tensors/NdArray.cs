@@ -43,8 +43,8 @@ internal sealed class NdArray<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The elements from this value's start to <paramref name="last"/>'s end, for values laid back to back (<see cref="Precedes"/>).</summary>
     internal ReadOnlySpan<T> SpanThrough(NdArray<T> last) => new(data, offset, last.offset + last.Size - offset);
 
-    /// <summary>Whether this value is a run of <paramref name="buffer"/> (scratch buffers are recognised this way before they go back).</summary>
-    internal bool SharesBuffer(Array buffer) => ReferenceEquals(data, buffer);
+    /// <summary>Whether this value is a run of one of <paramref name="buffers"/> (scratch buffers are recognised this way before they go back).</summary>
+    internal bool SharesBufferWithAny(IReadOnlySet<Array> buffers) => buffers.Contains(data);
 
     /// <summary>
     /// The elements as a writable run of the buffer, only for a plan writing a value that has not been handed to anyone
@@ -52,6 +52,15 @@ internal sealed class NdArray<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// reader must treat the value as immutable.
     /// </summary>
     internal ArraySegment<T> Unwritten => new(data, offset, Shape.Size);
+
+    /// <summary>
+    /// A value of <paramref name="shape"/> for a kernel to write its result into (through <see cref="Unwritten"/>) before
+    /// anyone reads it: from the thread's <see cref="ValueArena"/> when one is lent, else a new array.
+    /// </summary>
+    internal static NdArray<T> Uninitialized(Shape shape) =>
+        ValueArena.Current?.Take<T>(shape.Size) is { } lent
+            ? new NdArray<T>(lent, 0, shape)
+            : new NdArray<T>(GC.AllocateUninitializedArray<T>(shape.Size), shape);
 
     /// <summary>The <paramref name="shape"/>.Size elements from flat position <paramref name="start"/>, sharing this buffer.</summary>
     public NdArray<T> View(int start, Shape shape)

@@ -52,12 +52,13 @@ internal static class BatchMatMulOp
             throw new ArgumentException($"{name}: {a.Shape} x {b.Shape}: inner dimensions {k} and {kb} differ.");
         if (Shape.TooLarge([batch, m, n], out string tooLarge))
             throw new ArgumentException($"{name}: {a.Shape} x {b.Shape}: the result {tooLarge}.");
-        var c = GC.AllocateUninitializedArray<T>(batch * m * n);
+        var result = NdArray<T>.Uninitialized(Shape.Owning(batch, m, n));
+        Span<T> c = result.Unwritten;
         int aStride = m * k, bStride = k * n, cStride = m * n;
         for (int s = 0; s < batch; s++)
-            Gemm.Multiply(a.Span.Slice(s * aStride, aStride), b.Span.Slice(s * bStride, bStride), c.AsSpan(s * cStride, cStride),
+            Gemm.Multiply(a.Span.Slice(s * aStride, aStride), b.Span.Slice(s * bStride, bStride), c.Slice(s * cStride, cStride),
                 m, n, k, transposeA, transposeB);
-        return new NdArray<T>(c, Shape.Owning(batch, m, n));
+        return result;
     }
 }
 

@@ -61,9 +61,9 @@ internal static class ConcatOp
         int total = 0;
         foreach (var v in values) total += v.Shape.Span[axis];
         var shape = first.WithDimension(axis, total);
-        var result = GC.AllocateUninitializedArray<T>(shape.Size);
-        Join(values, axis, result);
-        return new NdArray<T>(result, shape);
+        var result = NdArray<T>.Uninitialized(shape);
+        Join(values, axis, result.Unwritten);
+        return result;
     }
 
     private static void Join<T>(NdArray<T>[] values, int axis, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>

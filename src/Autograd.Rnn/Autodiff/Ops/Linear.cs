@@ -87,9 +87,9 @@ internal static class LinearOp
     private static NdArray<T> Kernel<T>(NdArray<T>[] values) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = values[0].Shape[0], outputs = values[1].Shape[0];
-        var y = GC.AllocateUninitializedArray<T>(rows * outputs);
-        Into(values[0], values[1], values[2], y);
-        return new NdArray<T>(y, Shape.Owning(rows, outputs));
+        var y = NdArray<T>.Uninitialized(Shape.Owning(rows, outputs));
+        Into(values[0], values[1], values[2], y.Unwritten);
+        return y;
     }
 
     // Every row starts as the bias and the GEMM adds x·Wᵀ into it. At up to four rows (the dot-product path) the sum is

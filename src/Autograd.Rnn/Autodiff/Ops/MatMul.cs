@@ -116,9 +116,9 @@ internal static class MatMulOp
         // Checked before the buffer is sized: m·n in int wraps for results past 2³¹ elements.
         if (Shape.TooLarge([m, n], out string tooLarge))
             throw new ArgumentException($"{name}: {a.Shape} x {b.Shape}: the result {tooLarge}.");
-        var c = GC.AllocateUninitializedArray<T>(m * n);
-        Gemm.Multiply(a.Span, b.Span, c, m, n, k, transposeA, transposeB);
-        return new NdArray<T>(c, Shape.Owning(m, n));
+        var c = NdArray<T>.Uninitialized(Shape.Owning(m, n));
+        Gemm.Multiply(a.Span, b.Span, c.Unwritten, m, n, k, transposeA, transposeB);
+        return c;
     }
 }
 

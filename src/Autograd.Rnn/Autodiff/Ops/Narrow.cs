@@ -56,9 +56,9 @@ internal static class NarrowOp
         int outer = x.Shape.Product(0, axis);
         // A slice that is one contiguous run of x (e.g. one time step of [time, batch, features]) shares x's buffer.
         if (outer == 1) return x.View(start * inner, shape);
-        var result = GC.AllocateUninitializedArray<T>(shape.Size);
-        CopyKernels.CopyBlocks(x.Span, x.Shape.Span[axis] * inner, start * inner, result, length * inner, 0, length * inner, outer);
-        return new NdArray<T>(result, shape);
+        var result = NdArray<T>.Uninitialized(shape);
+        CopyKernels.CopyBlocks(x.Span, x.Shape.Span[axis] * inner, start * inner, result.Unwritten, length * inner, 0, length * inner, outer);
+        return result;
     }
 }
 

@@ -27,9 +27,11 @@ internal static class PadOp
         var shape = x.Shape.WithDimension(axis, before + size + after);
         int inner = x.Shape.Product(axis + 1, x.Shape.Rank);
         int outer = x.Shape.Product(0, axis);
-        var result = new T[shape.Size];
-        CopyKernels.CopyBlocks(x.Span, size * inner, 0, result, shape.Span[axis] * inner, before * inner, size * inner, outer);
-        return new NdArray<T>(result, shape);
+        var result = NdArray<T>.Uninitialized(shape);
+        Span<T> destination = result.Unwritten;
+        destination.Clear();
+        CopyKernels.CopyBlocks(x.Span, size * inner, 0, destination, shape.Span[axis] * inner, before * inner, size * inner, outer);
+        return result;
     }
 }
 

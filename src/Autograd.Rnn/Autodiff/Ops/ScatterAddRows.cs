@@ -26,9 +26,11 @@ internal static class ScatterAddRowsOp
     {
         var shape = GatherRowsOp.Join(new Shape(rows), values.Shape, indexShape.Rank);
         int rowLength = shape.Product(1, shape.Rank);
-        var result = new T[shape.Size];
-        GatherKernels.ScatterAddRows(values.Span, rowLength, indices, result);
-        return new NdArray<T>(result, shape);
+        var result = NdArray<T>.Uninitialized(shape);
+        Span<T> destination = result.Unwritten;
+        destination.Clear();
+        GatherKernels.ScatterAddRows(values.Span, rowLength, indices, destination);
+        return result;
     }
 }
 

@@ -55,13 +55,13 @@ internal static class WhereOp
 
     private static NdArray<T> Kernel<T>(NdArray<T> mask, NdArray<T> a, NdArray<T> b, Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var result = GC.AllocateUninitializedArray<T>(shape.Size);
+        var result = NdArray<T>.Uninitialized(shape);
         ActivationKernels.Select(
             Elementwise.BroadcastTo(mask, shape, "Where").Span,
             Elementwise.BroadcastTo(a, shape, "Where").Span,
             Elementwise.BroadcastTo(b, shape, "Where").Span,
-            result);
-        return new NdArray<T>(result, shape);
+            result.Unwritten);
+        return result;
     }
 }
 
