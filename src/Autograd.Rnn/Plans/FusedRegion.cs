@@ -83,6 +83,13 @@ internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCou
             RunBlocks(values, buffers, 0, blocks, scratch);
             return;
         }
+        RunParallel(values, buffers, blocks, parts);
+    }
+
+    // Apart from Run, so that the lambda's captured locals are allocated only when the region is split between threads
+    // (a closure over Run's own parameters would be allocated on every run, three times per step of a small LSTM).
+    private void RunParallel(NdArray<T>[] values, ArraySegment<T>[] buffers, int blocks, int parts)
+    {
         threadScratch ??= new T[][]?[parts];
         if (threadScratch.Length < parts) Array.Resize(ref threadScratch, parts);
         int perPart = (blocks + parts - 1) / parts;

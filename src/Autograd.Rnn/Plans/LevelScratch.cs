@@ -19,4 +19,18 @@ internal static class LevelScratch
         level.WhenEnded(() => ScratchPool.Give(array));
         return ScratchPool.View(array, shape);
     }
+
+    /// <summary>The arena of <paramref name="level"/>'s scratch (see <see cref="ValueArena"/>): each array lent is handed back when the level ends.</summary>
+    public static IValueArena Arena(Level level) => new LevelArena(level);
+
+    private sealed class LevelArena(Level level) : IValueArena
+    {
+        public T[]? Take<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (length == 0) return null;
+            var array = ScratchPool.Take<T>(length);
+            level.WhenEnded(() => ScratchPool.Give(array));
+            return array;
+        }
+    }
 }

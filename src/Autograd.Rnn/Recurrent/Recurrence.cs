@@ -138,15 +138,25 @@ public static class Recurrence
         var project = PlannedProjections<T>.For(cell);
         int steps = inputs.Shape[0], batch = inputs.Shape[1], features = inputs.Shape[2];
         var result = new List<Tensor<T>>();
-        int blockSteps = 1; // the first block is one step, which tells the projection's width
-        for (int start = 0; start < steps;)
+        // In training, the projected blocks live in the level's scratch when nothing else can read them.
+        var scratch = PlannedProjections<T>.ScratchFor(cell, parameters, inputs);
+        var previous = scratch is null ? null : ValueArena.Lend(scratch);
+        try
         {
-            int count = Math.Min(blockSteps, steps - start);
-            var block = Tensor.Narrow(inputs, 0, start, count).Reshape(count * batch, features);
-            var projected = project(parameters, block);
-            result.Add(projected.Reshape(count, batch, -1));
-            blockSteps = Math.Max(1, ProjectionBlockElements / Math.Max(1, projected.Size / count));
-            start += count;
+            int blockSteps = 1; // the first block is one step, which tells the projection's width
+            for (int start = 0; start < steps;)
+            {
+                int count = Math.Min(blockSteps, steps - start);
+                var block = Tensor.Narrow(inputs, 0, start, count).Reshape(count * batch, features);
+                var projected = project(parameters, block);
+                result.Add(projected.Reshape(count, batch, -1));
+                blockSteps = Math.Max(1, ProjectionBlockElements / Math.Max(1, projected.Size / count));
+                start += count;
+            }
+        }
+        finally
+        {
+            if (scratch is not null) ValueArena.Lend(previous);
         }
         return [.. result];
     }

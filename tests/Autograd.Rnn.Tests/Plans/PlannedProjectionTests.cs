@@ -5,7 +5,8 @@ namespace Autograd.Rnn.Tests.Plans;
 /// <summary>
 /// Scan runs a cell's input projection through a compiled function when the projection captures nothing: one with
 /// elementwise work after its product (a layer norm) trains as one planned op per block of steps, with the eager
-/// gradients; a product with a bias stays the eager ops; a projection that captures something is never compiled.
+/// gradients; a product with a bias stays the eager ops; a projection that captures something is never compiled. In
+/// training, the projected inputs of such a cell live in the level's scratch, which the next training step writes again.
 /// </summary>
 public class PlannedProjectionTests
 {
@@ -79,5 +80,30 @@ public class PlannedProjectionTests
         }
         // 1, 2, (1 again: kept), 3 (drops 2, the least recently used), 2 (drops 1), (3 again: kept)
         Assert.Equal(4, compiled.TrainingRecordings);
+    }
+
+    [Fact]
+    [Trait(EagerRun.Trait, EagerRun.NeedsPlans)]
+    public void A_repeated_training_step_writes_its_projected_inputs_into_the_levels_scratch()
+    {
+        var layer = RecurrentLayer.Lstm<float>(8, 64);
+        var parameters = layer.Initialize(seed: 1);
+        const int steps = 100, batch = 16;
+        GradientResult<float> Step(ulong seed)
+        {
+            var input = Tensor.RandomNormal<float>([steps, batch, 8], seed);
+            return Grad.ValueAndGrad(p => Tensor.Sum(Tensor.Tanh(layer.Apply(p, input).Output)), parameters);
+        }
+        var first = Step(2);
+        var kept = first.Gradients.Names.ToDictionary(name => name, name => first.Gradients[name].ToArray());
+        Step(3);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Step(4);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The projected inputs [steps, batch, 4·hidden]; what the step must allocate (the states it returns, the gradients)
+        // is under that, so allocating them again every step would cross it.
+        long projected = (long)steps * batch * 4 * 64 * sizeof(float);
+        Assert.True(allocated < projected, $"a training step allocated {allocated} B; the projected inputs are {projected} B");
+        foreach (var (name, values) in kept) Assert.Equal(values, first.Gradients[name].ToArray());
     }
 }
