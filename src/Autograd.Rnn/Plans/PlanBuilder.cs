@@ -162,7 +162,9 @@ internal static class PlanBuilder
 
     private static OperandKind? Kind(Shape operand, Shape result)
     {
-        if (operand.Size == result.Size) return operand == result ? OperandKind.Full : null;
+        // Of the result's size and broadcasting to it, an operand differs from it at most by dimensions of 1 (a bias [H]
+        // under [1, H] at batch 1): the same elements in the same order.
+        if (operand.Size == result.Size) return Broadcasting.CanBroadcastTo(operand, result) ? OperandKind.Full : null;
         if (operand.Size == 1) return OperandKind.Scalar;
         // A row repeated along leading axes: aligned to the result's rank, its leading dimensions are 1 and the rest equal.
         if (operand.Rank > result.Rank || operand.Size == 0) return null;

@@ -98,4 +98,32 @@ public class ColumnBroadcastTests
         Assert.Equal(0, plans.Forward.KernelOpCount);
         Assert.Equal(0, plans.Backward.KernelOpCount);
     }
+
+    [Fact]
+    public void At_batch_1_a_bias_of_the_rows_size_fuses_and_gives_the_eager_bits()
+    {
+        // [H] under [1, H]: as many elements as the result, in the same order; it used to end the region.
+        var bias = Tensor.RandomNormal<float>([16], seed: 1);
+        Tensor<float>[] Function(Tensor<float>[] v) => [Tensor.Tanh(v[0] + bias) * Tensor.Sigmoid(v[0])];
+        var input = Tensor.RandomNormal<float>([1, 16], seed: 2);
+        var plan = PlanRecorder.Record(Function, [input]).Plan;
+        Assert.NotNull(plan);
+        Assert.Equal(1, plan.InstructionCount);
+        Assert.Equal(4, plan.FusedOpCount);
+        var other = Tensor.RandomNormal<float>([1, 16], seed: 3);
+        Assert.True(Bits.Same(Function([other])[0], plan.Run([other])[0]));
+    }
+
+    [Fact]
+    public void The_backward_plan_of_a_gru_step_at_batch_1_runs_no_allocating_kernel()
+    {
+        // The step adds a slice of bias_hh: its gradient is padded back to the whole bias in the plan's own buffer.
+        var cell = Cells.Gru<float>();
+        var parameters = cell.Initialize(3, 8, 1);
+        var arguments = new List<Tensor<float>>(parameters.Tensors()) { Tensor.RandomNormal<float>([1, 8], 5), Tensor.RandomNormal<float>([1, 24], 6) };
+        var plans = StepVjpPlans<float>.For(cell, parameters, [.. arguments]);
+        Assert.NotNull(plans);
+        Assert.Equal(0, plans.Forward.KernelOpCount);
+        Assert.Equal(0, plans.Backward.KernelOpCount);
+    }
 }

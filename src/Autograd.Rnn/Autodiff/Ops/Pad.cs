@@ -18,20 +18,32 @@ internal static class PadOp
             v => Apply(v, axis, before, after),
             (x, _, g) => NarrowOp.Apply(g, axis, before, x.Shape.Span[axis]),
             (_, _, t) => Apply(t, axis, before, after),
-            (x, batchAxis) => new(Apply(x, new Batched<T>(x, batchAxis).Shift(axis), before, after), batchAxis));
+            (x, batchAxis) => new(Apply(x, new Batched<T>(x, batchAxis).Shift(axis), before, after), batchAxis),
+            // In a plan (a sliced bias's gradient in a step's VJP, say) the padded value is written into the plan's buffer,
+            // not a new array per replay. Only a planning level reads the form.
+            form: x.Live.Node is { Level.IsPlanning: true } ? new IntoBuffer<T>(axis, before, after) : null);
+    }
+
+    /// <summary>The plan form: the kernel's zeros and block copy, into the plan's buffer.</summary>
+    private sealed class IntoBuffer<T>(int axis, int before, int after) : IntoForm<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public override void Invoke(NdArray<T>[] inputs, Span<T> destination) => Into(inputs[0], axis, before, after, destination);
     }
 
     private static NdArray<T> Kernel<T>(NdArray<T> x, int axis, int before, int after) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var result = NdArray<T>.Uninitialized(x.Shape.WithDimension(axis, before + x.Shape.Span[axis] + after));
+        Into(x, axis, before, after, result.Unwritten);
+        return result;
+    }
+
+    private static void Into<T>(NdArray<T> x, int axis, int before, int after, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int size = x.Shape.Span[axis];
-        var shape = x.Shape.WithDimension(axis, before + size + after);
         int inner = x.Shape.Product(axis + 1, x.Shape.Rank);
         int outer = x.Shape.Product(0, axis);
-        var result = NdArray<T>.Uninitialized(shape);
-        Span<T> destination = result.Unwritten;
         destination.Clear();
-        CopyKernels.CopyBlocks(x.Span, size * inner, 0, destination, shape.Span[axis] * inner, before * inner, size * inner, outer);
-        return result;
+        CopyKernels.CopyBlocks(x.Span, size * inner, 0, destination, (before + size + after) * inner, before * inner, size * inner, outer);
     }
 }
 
