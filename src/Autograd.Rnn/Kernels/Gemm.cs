@@ -49,7 +49,7 @@ internal static unsafe class Gemm
             var bm = transposeB ? new StridedMatrix<T>(pb, 1, k) : new StridedMatrix<T>(pb, n, 1);
             if (transposeB && GemmDot<T>.Applies(m))
                 GemmDot<T>.Run(pa, pb, pc, m, n, k, accumulate);
-            else if ((long)m * n * k < ParallelThreshold || Environment.ProcessorCount == 1)
+            else if ((long)m * n * k < ParallelThreshold || !KernelThreads.ParallelAllowed)
                 GemmBlocked<T>.Run(am, bm, pc, n, m, n, k, accumulate);
             else
                 RunParallel(am, bm, pc, m, n, k, accumulate);

@@ -77,7 +77,7 @@ internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCou
             return;
         }
         int blocks = BlockCount(size);
-        int parts = size >= ParallelThreshold ? Math.Min(Environment.ProcessorCount, blocks) : 1;
+        int parts = size >= ParallelThreshold && Kernels.KernelThreads.ParallelAllowed ? Math.Min(Environment.ProcessorCount, blocks) : 1;
         if (parts <= 1)
         {
             RunBlocks(values, buffers, 0, blocks, scratch);
