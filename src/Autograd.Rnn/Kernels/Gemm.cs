@@ -5,7 +5,7 @@ namespace Autograd.Rnn.Kernels;
 /// <summary>
 /// Matrix product on spans: a cache-blocked, register-blocked GEMM (Vector512 -> Vector256 -> scalar micro-kernel,
 /// see <see cref="GemmBlocked{T}"/> and <see cref="GemmMicroKernel{T}"/>), parallel over output tiles above a size
-/// threshold.
+/// threshold unless the calling thread already runs one of several parallel parts (<see cref="KernelThreads"/>).
 /// </summary>
 internal static unsafe class Gemm
 {

@@ -53,7 +53,8 @@ internal static class BatchSplit
     /// <summary>
     /// Runs <paramref name="body"/> for every group, on parallel threads when there are several (the calling thread takes
     /// part), with kernels kept serial inside each (<see cref="KernelThreads.Suppressed"/>), and returns when all are done.
-    /// A group that throws surfaces its exception on the caller as it was thrown (the first one, when several throw).
+    /// A group that throws surfaces its exception on the caller as it was thrown (one of them, when several throw), once no
+    /// group is running any more (a group not yet started when one throws is not started).
     /// </summary>
     public static void Run(int groups, Action<int> body)
     {
