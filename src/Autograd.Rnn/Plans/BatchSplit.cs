@@ -12,9 +12,11 @@ namespace Autograd.Rnn;
 internal static class BatchSplit
 {
     /// <summary>
-    /// The fewest rows a group gets. Measured on an LSTM training step (2-core Xeon, AVX-512): at batch 32 with hidden 128
-    /// two groups of 16 rows beat one thread; below 16 rows a group's step is a few microseconds of work and the groups'
-    /// start and join are no longer paid back.
+    /// The fewest rows a group gets. At an LSTM training step of (batch 32, hidden 128) two groups of 16 rows took 12.2 ms
+    /// against 17.2 ms unsplit with per-kernel threads and 20.1 ms on one thread (medians, 2-core Xeon, the same process
+    /// cycling through the three; docs/performance.md). Smaller groups were not measured reliably on that shared machine;
+    /// 16 rows also keep every group's products on the blocked kernel, whose rows have the unsplit bits (at 4 rows or
+    /// fewer a product with a transposed right factor takes the dot-product kernel, which sums in another order).
     /// </summary>
     internal const int MinRowsPerGroup = 16;
 
