@@ -46,7 +46,10 @@ internal static class BatchSplit
         return Math.Max(1, Math.Min(Math.Min(Environment.ProcessorCount, MaxGroups), batch / MinRowsPerGroup));
     }
 
-    /// <summary>Group <paramref name="group"/>'s first row when <paramref name="batch"/> rows are cut into <paramref name="groups"/> contiguous groups.</summary>
+    /// <summary>
+    /// Group <paramref name="group"/>'s first row when <paramref name="batch"/> rows are cut into <paramref name="groups"/>
+    /// contiguous groups.
+    /// </summary>
     public static int FirstRow(int batch, int groups, int group) => group * (batch / groups) + Math.Min(group, batch % groups);
 
     /// <summary>How many rows group <paramref name="group"/> gets: an equal share, the first batch % groups groups one more.</summary>

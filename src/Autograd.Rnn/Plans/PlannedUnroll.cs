@@ -90,7 +90,8 @@ internal static class PlannedUnroll
         for (int g = 0; g < groups; g++)
         {
             int first = BatchSplit.FirstRow(batch, groups, g), rows = BatchSplit.Rows(batch, groups, g);
-            for (int p = 0; p < parts; p++) arguments[parameterCount + p] = groups == 1 ? primals[parameterCount + p] : Rows(primals[parameterCount + p].Value, first, rows);
+            for (int p = 0; p < parts; p++)
+                arguments[parameterCount + p] = groups == 1 ? primals[parameterCount + p] : Rows(primals[parameterCount + p].Value, first, rows);
             arguments[^1] = new Tensor<T>(groups == 1 ? firstInput : Rows(firstInput, first, rows).Value);
             if (StepVjpPlans<T>.For(cell, stepParameters, arguments, instance: g) is not { } plan) return null;
             plans[g] = plan;
