@@ -5,7 +5,7 @@ namespace Autograd.Rnn.Kernels;
 /// <summary>
 /// Matrix product on spans: a cache-blocked, register-blocked GEMM (Vector512 -> Vector256 -> scalar micro-kernel,
 /// see <see cref="GemmBlocked{T}"/> and <see cref="GemmMicroKernel{T}"/>), parallel over output tiles above a size
-/// threshold.
+/// threshold unless the calling thread already runs one of several parallel parts (<see cref="KernelThreads"/>).
 /// </summary>
 internal static unsafe class Gemm
 {
@@ -53,7 +53,7 @@ internal static unsafe class Gemm
             var bm = transposeB ? new StridedMatrix<T>(pb, 1, k) : new StridedMatrix<T>(pb, n, 1);
             if (transposeB && GemmDot<T>.Applies(m))
                 GemmDot<T>.Run(pa, pb, pc, m, n, k, accumulate);
-            else if ((long)m * n * k < ParallelThreshold || Environment.ProcessorCount == 1)
+            else if ((long)m * n * k < ParallelThreshold || !KernelThreads.ParallelAllowed)
                 GemmBlocked<T>.Run(am, bm, pc, n, m, n, k, accumulate, packedB);
             else
                 RunParallel(am, bm, pc, m, n, k, accumulate, packedB);

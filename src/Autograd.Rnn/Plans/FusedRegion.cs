@@ -39,7 +39,8 @@ internal readonly record struct RegionOp<T>(PlanForm<T> Form, RegionOperand<T> A
 /// once per element. Blocks start at multiples of <see cref="BlockSize"/> and are never shorter than a 512-bit vector
 /// (except a region smaller than one), so a span kernel sees the same vector paths as on the whole value and gives the
 /// same bits for every element; kernels that work in chunks of 256 (softplus) see the same chunks. A large region's
-/// blocks are shared out between threads (the same blocks, so the same bits whatever the thread count).
+/// blocks are shared out between threads (the same blocks, so the same bits whatever the thread count), except on a
+/// thread that already runs one of several parallel parts (<see cref="Kernels.KernelThreads"/>).
 /// </summary>
 internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCount) : PlanInstruction<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -77,7 +78,7 @@ internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCou
             return;
         }
         int blocks = BlockCount(size);
-        int parts = size >= ParallelThreshold ? Math.Min(Environment.ProcessorCount, blocks) : 1;
+        int parts = size >= ParallelThreshold && Kernels.KernelThreads.ParallelAllowed ? Math.Min(Environment.ProcessorCount, blocks) : 1;
         if (parts <= 1)
         {
             RunBlocks(values, buffers, 0, blocks, scratch);

@@ -21,8 +21,11 @@ namespace Autograd.Rnn;
 /// </remarks>
 internal static class StepVjpPlans<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>At most this many plans per cell and thread (a cell used at several shapes); the oldest is dropped.</summary>
-    private const int Capacity = 8;
+    /// <summary>
+    /// At most this many plans per cell and thread (a cell used at several shapes, and the row groups of a split unroll,
+    /// <see cref="BatchSplit"/>); the oldest is dropped.
+    /// </summary>
+    private const int Capacity = 16;
 
     [ThreadStatic] private static ConditionalWeakTable<Cell<T>, Kept>? kept;
 
@@ -30,24 +33,26 @@ internal static class StepVjpPlans<T> where T : unmanaged, IFloatingPointIeee754
     {
         public bool CapturesNothing { get; } = capturesNothing;
 
-        public List<(string[] Names, StepVjpPlan<T> Plan)> Plans { get; } = [];
+        public List<(string[] Names, int Instance, StepVjpPlan<T> Plan)> Plans { get; } = [];
     }
 
     /// <summary>
     /// The plan of <paramref name="cell"/>'s step for these parameters (by name and shape) and arguments (parameters, state
-    /// parts, input), from an earlier call when there is one, else recorded (see <see cref="StepVjpPlan{T}.Record"/>).
+    /// parts, input), from an earlier call when there is one, else recorded (see <see cref="StepVjpPlan{T}.Record"/>). A plan
+    /// runs one step at a time, so the row groups of a split unroll (<see cref="BatchSplit"/>), which run at once, each ask
+    /// for their own <paramref name="instance"/> (0, 1, …) even where their shapes agree.
     /// </summary>
-    public static StepVjpPlan<T>? For(Cell<T> cell, Params<T> parameters, Tensor<T>[] arguments)
+    public static StepVjpPlan<T>? For(Cell<T> cell, Params<T> parameters, Tensor<T>[] arguments, int instance = 0)
     {
         var entry = (kept ??= new()).GetValue(cell, c => new Kept(CapturesNothing(c.ProjectedStep)));
         if (entry.CapturesNothing)
-            foreach (var (names, plan) in entry.Plans)
-                if (plan.Forward.Fits(arguments) && SameNames(names, parameters.Names)) return plan;
+            foreach (var (names, kept, plan) in entry.Plans)
+                if (kept == instance && plan.Forward.Fits(arguments) && SameNames(names, parameters.Names)) return plan;
         var recorded = StepVjpPlan<T>.Record(cell, parameters, arguments, out _, stackContractions: true);
         if (recorded is not null && entry.CapturesNothing)
         {
             if (entry.Plans.Count == Capacity) entry.Plans.RemoveAt(0);
-            entry.Plans.Add(([.. parameters.Names], recorded));
+            entry.Plans.Add(([.. parameters.Names], instance, recorded));
         }
         return recorded;
     }

@@ -16,6 +16,13 @@ internal sealed class UnrollMasks<T>(Tensor<T>?[] masks) where T : unmanaged, IF
     private static readonly Tensor<T> Zero = Tensor.Scalar(T.Zero);
 
     /// <summary>
+    /// The masks of rows <paramref name="first"/>..<paramref name="first"/>+<paramref name="count"/>−1 only (views), for a
+    /// group of rows that runs as an unroll of its own (<see cref="BatchSplit"/>).
+    /// </summary>
+    public UnrollMasks<T> Rows(int first, int count) =>
+        new(Array.ConvertAll(masks, mask => mask is null ? null : new Tensor<T>(mask.Value.View(first, new Shape(count, 1)))));
+
+    /// <summary>
     /// Where step t is padding, overwrites each next state part <paramref name="next"/>[p] (the unroll's own slab, not yet
     /// handed out) with Where(mask_t, next, before).
     /// </summary>
