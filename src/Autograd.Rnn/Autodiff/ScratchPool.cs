@@ -17,7 +17,12 @@ namespace Autograd.Rnn;
 /// </remarks>
 internal static class ScratchPool
 {
-    private const int Capacity = 64;
+    /// <summary>
+    /// A training step of one large layer hands back about a hundred arrays: its saved values, its projected inputs and
+    /// their cotangents in blocks of at most 1 MB (25 each at batch 64, hidden 512, 50 steps), and the results its sweep
+    /// lent. With room for fewer, every step evicts what the next one needs and allocates it again.
+    /// </summary>
+    private const int Capacity = 256;
 
     [ThreadStatic] private static List<Array>? free;
 
