@@ -11,11 +11,16 @@
 //
 // It does not fail when a model loses: over 5 splits neither recurrent model beats bag of words on test (README.md).
 using System.Diagnostics;
+using Autograd.Rnn;
 using TextClassification;
 
 var options = Options.Parse(args);
 var clock = Stopwatch.StartNew();
 Console.WriteLine($"TextClassification: {(options.Quick ? "quick mode (a sample, tiny sizes; quality target not checked)" : "full mode")}, seed {options.Seed}, {Environment.ProcessorCount} cores");
+
+// Language-model pretraining of the word encoder: its steps (0: none), with --pretrain N overriding the default.
+if (options.Pretrain > 0 && options.Input != TextInput.Words) throw new ArgumentException("--pretrain applies to the word GRU only (not --subwords or --characters).");
+int pretrainSteps = options.Input != TextInput.Words ? 0 : options.Pretrain ?? (options.Quick ? 0 : 0);
 
 var all = Messages.Load();
 var messages = options.Quick ? Messages.Sample(all, 40) : all;
@@ -57,7 +62,7 @@ Result[] RunSplit(ulong seed)
     var bagSettings = options.Quick
         ? new TrainingSettings(Steps: 20, BatchSize: 32, LearningRate: 1e-2, MaxGradientNorm: 5.0, ValidateEvery: 5)
         : new TrainingSettings(Steps: 600, BatchSize: 64, LearningRate: 1e-2, MaxGradientNorm: 5.0, ValidateEvery: 25);
-    var baseline = Evaluate(split, "bag of words", bagOfWords, bagOfWords.Initialize, bagSettings, seed + 10, members: 1,
+    var baseline = Evaluate(split, "bag of words", bagOfWords, bagOfWords.Initialize, bagSettings, seed + 10, members: 1, frozen: null,
         $"logistic regression on {bagOfWords.VocabularySize} binary word features (vocabulary from the training split)");
 
     // The recurrent model: bidirectional GRU over words (or their trigrams, or characters), many-to-one.
@@ -77,15 +82,35 @@ Result[] RunSplit(ulong seed)
     };
     var gruSettings = options.Quick
         ? new TrainingSettings(Steps: 12, BatchSize: 16, LearningRate: 1e-2, MaxGradientNorm: 1.0, ValidateEvery: 6)
-        : new TrainingSettings(Steps: 300, BatchSize: 32, LearningRate: 1e-2, MaxGradientNorm: 1.0, ValidateEvery: 50);
+        : new TrainingSettings(Steps: 300, BatchSize: 32, LearningRate: 1e-2, MaxGradientNorm: 1.0, ValidateEvery: 50, FrozenSteps: pretrainSteps > 0 ? 300 : 0);
     var gru = new RecurrentClassifier(embedding, gruSizes);
     string gruName = options.Input switch { TextInput.Characters => "char GRU", TextInput.Subwords => "subword GRU", _ => "word GRU" };
-    var recurrent = Evaluate(split, gruName, gru, gru.Initialize, gruSettings, seed + 20, members: options.Members,
-        $"bidirectional GRU (hidden {gruSizes.Hidden} per direction) over the first {gruSizes.MaxLength} tokens, {embedding.Description}");
+
+    // Optionally, the word encoder (embedding and GRU) first learns to predict the next and previous word of the
+    // training messages' text; every member of both recurrent models then starts from it (Pretraining.cs).
+    var encoder = Params<float>.Empty;
+    string pretrained = "";
+    if (pretrainSteps > 0)
+    {
+        var pretrainSettings = new PretrainingSettings(pretrainSteps, BatchSize: options.Quick ? 16 : 32, LearningRate: 1e-2,
+            OutputWords: options.Quick ? 200 : 1000, Dropout: 0.1);
+        Console.WriteLine();
+        Console.WriteLine($"language model: the {gruName}'s embedding and GRU predict each next and previous word of the {split.Train.Length} training texts " +
+            $"(softmax over the {pretrainSettings.OutputWords} most frequent words), {pretrainSteps} steps of {pretrainSettings.BatchSize}");
+        encoder = new Pretraining(words, gruSizes, pretrainSettings).Train(split.Train, seed + 30);
+        pretrained = $", embedding and GRU pretrained as a language model ({pretrainSteps} steps)";
+    }
+    // What fine-tuning keeps fixed, for gruSettings.FrozenSteps steps: the pretrained parameters.
+    var frozen = encoder.Names.Where(n => n.StartsWith("embedding.", StringComparison.Ordinal)).ToHashSet();
+    Func<ulong, Params<float>> FromEncoder(Func<ulong, Params<float>> initialize) =>
+        s => initialize(s).Map((name, tensor) => encoder.Contains(name) ? encoder[name] : tensor);
+
+    var recurrent = Evaluate(split, gruName, gru, FromEncoder(gru.Initialize), gruSettings, seed + 20, members: options.Members, frozen,
+        $"bidirectional GRU (hidden {gruSizes.Hidden} per direction) over the first {gruSizes.MaxLength} tokens, {embedding.Description}{pretrained}");
 
     // Wide and deep: the same GRU (same settings, same initialisation seeds) and the baseline's features, summed into one pair of logits.
     var wideAndDeep = new WideAndDeep(bagOfWords, gru);
-    var wide = Evaluate(split, "wide and deep", wideAndDeep, wideAndDeep.Initialize, gruSettings, seed + 20, members: options.Members,
+    var wide = Evaluate(split, "wide and deep", wideAndDeep, FromEncoder(wideAndDeep.Initialize), gruSettings, seed + 20, members: options.Members, frozen,
         $"the {gruName} above plus a bag-of-words path ({bagOfWords.VocabularySize} binary features -> Linear) into the same logits, trained together");
 
     var models = new[] { baseline, recurrent, wide };
@@ -108,8 +133,8 @@ Result[] RunSplit(ulong seed)
     return models;
 }
 
-Result Evaluate(Split split, string name, IClassifier model, Func<ulong, Autograd.Rnn.Params<float>> initialize, TrainingSettings settings, ulong seed,
-    int members, string description)
+Result Evaluate(Split split, string name, IClassifier model, Func<ulong, Params<float>> initialize, TrainingSettings settings, ulong seed,
+    int members, IReadOnlySet<string>? frozen, string description)
 {
     Console.WriteLine();
     long parameters = initialize(seed).Summary().TotalCount;
@@ -119,7 +144,7 @@ Result Evaluate(Split split, string name, IClassifier model, Func<ulong, Autogra
     {
         // Each member differs in its initialisation, its batch order and its dropout masks; the split is shared.
         ulong memberSeed = seed + 1000UL * (ulong)k;
-        trained.Add(Trainer.Train(members > 1 ? $"{name} {k + 1}/{members}" : name, model, initialize(memberSeed), split.Train, split.Validation, settings, memberSeed + 1));
+        trained.Add(Trainer.Train(members > 1 ? $"{name} {k + 1}/{members}" : name, model, initialize(memberSeed), split.Train, split.Validation, settings, memberSeed + 1, frozen));
     }
     if (members > 1)
         foreach (var (member, k) in trained.Select((t, k) => (t, k)))
