@@ -82,7 +82,7 @@ Result[] RunSplit(ulong seed)
     };
     var gruSettings = options.Quick
         ? new TrainingSettings(Steps: 12, BatchSize: 16, LearningRate: 1e-2, MaxGradientNorm: 1.0, ValidateEvery: 6)
-        : new TrainingSettings(Steps: 300, BatchSize: 32, LearningRate: 1e-2, MaxGradientNorm: 1.0, ValidateEvery: 50, FrozenSteps: pretrainSteps > 0 ? 300 : 0);
+        : new TrainingSettings(Steps: 300, BatchSize: 32, LearningRate: 1e-2, MaxGradientNorm: 1.0, ValidateEvery: 50, FrozenSteps: 0);
     var gru = new RecurrentClassifier(embedding, gruSizes);
     string gruName = options.Input switch { TextInput.Characters => "char GRU", TextInput.Subwords => "subword GRU", _ => "word GRU" };
 
@@ -97,11 +97,15 @@ Result[] RunSplit(ulong seed)
         Console.WriteLine();
         Console.WriteLine($"language model: the {gruName}'s embedding and GRU predict each next and previous word of the {split.Train.Length} training texts " +
             $"(softmax over the {pretrainSettings.OutputWords} most frequent words), {pretrainSteps} steps of {pretrainSettings.BatchSize}");
-        encoder = new Pretraining(words, gruSizes, pretrainSettings).Train(split.Train, seed + 30);
+        // Probe: out-of-domain English (Moby-Dick) in pieces of 128 words beside the training texts.
+        var moby = BagOfWords.Tokens(File.ReadAllText(DataFiles.Path("moby-dick.txt"))).Chunk(gruSizes.MaxLength)
+            .Select(c => new Message(false, "moby-dick", "", "", string.Join(" ", c))).ToArray();
+        Console.WriteLine($"    plus {moby.Length} pieces of Moby-Dick");
+        encoder = new Pretraining(words, gruSizes, pretrainSettings).Train([.. split.Train, .. moby], seed + 30);
         pretrained = $", embedding and GRU pretrained as a language model ({pretrainSteps} steps)";
     }
     // What fine-tuning keeps fixed, for gruSettings.FrozenSteps steps: the pretrained parameters.
-    var frozen = encoder.Names.Where(n => n.StartsWith("embedding.", StringComparison.Ordinal)).ToHashSet();
+    var frozen = encoder.Names.ToHashSet();
     Func<ulong, Params<float>> FromEncoder(Func<ulong, Params<float>> initialize) =>
         s => initialize(s).Map((name, tensor) => encoder.Contains(name) ? encoder[name] : tensor);
 
