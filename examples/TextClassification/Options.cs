@@ -20,7 +20,7 @@ internal enum TextInput
 /// seeds from <c>--seed</c> on, and print their mean and spread); <c>--validation-only</c> (never score the test split: how settings are
 /// chosen); <c>--subwords</c> or <c>--characters</c> (what the recurrent model reads instead of words);
 /// <c>--pretrain N</c> (pretrain the word encoder as a language model for N steps first, <see cref="Pretraining"/>;
-/// 0 starts from random weights; words only).
+/// 0 starts from random weights, the default; quick mode runs 10 steps unless told; words only).
 /// </summary>
 internal sealed record Options(bool Quick, ulong Seed, TextInput Input, int Members, int Splits, bool ValidationOnly, int? Pretrain)
 {

@@ -2,11 +2,8 @@ using Autograd.Rnn;
 
 namespace TextClassification;
 
-/// <summary>
-/// How long and how fast to train. For the first <paramref name="FrozenSteps"/> steps the parameters named frozen in
-/// <see cref="Trainer.Train"/> (a pretrained encoder's) keep their values: their gradients are zeroed, so Adam never moves them.
-/// </summary>
-internal sealed record TrainingSettings(int Steps, int BatchSize, double LearningRate, double MaxGradientNorm, int ValidateEvery, int FrozenSteps = 0);
+/// <summary>How long and how fast to train.</summary>
+internal sealed record TrainingSettings(int Steps, int BatchSize, double LearningRate, double MaxGradientNorm, int ValidateEvery);
 
 /// <summary>The parameters that scored best on validation, and how training went.</summary>
 internal sealed record TrainingResult(Params<float> Best, double BestValidationLoss, int BestStep, double FinalLoss, TimeSpan Elapsed);
@@ -21,7 +18,7 @@ internal static class Trainer
     private const int EvaluationBatch = 256;
 
     public static TrainingResult Train(string label, IClassifier model, Params<float> parameters, Message[] train, Message[] validation,
-        TrainingSettings settings, ulong seed, IReadOnlySet<string>? frozen = null)
+        TrainingSettings settings, ulong seed)
     {
         var optimizer = Optimizer.Chain(GradientTransform.ClipByGlobalNorm(settings.MaxGradientNorm), Optimizer.Adam(),
             Schedule.Cosine(settings.LearningRate, settings.Steps, settings.LearningRate * 0.05).WithLinearWarmup(Math.Max(1, settings.Steps / 20)));
@@ -41,9 +38,7 @@ internal static class Trainer
 
             ulong dropoutSeed = seed * 1_000_003 + (ulong)step; // a fresh dropout mask per step, seeded
             var result = Grad.ValueAndGrad(p => Loss.CrossEntropy(model.Logits(p, batch, dropoutSeed), Labels(batch)), parameters);
-            var gradients = frozen is null || step > settings.FrozenSteps ? result.Gradients
-                : result.Gradients.Map((name, g) => frozen.Contains(name) ? Tensor.ZerosLike(g) : g);
-            (parameters, state) = optimizer.Update(parameters, gradients, state);
+            (parameters, state) = optimizer.Update(parameters, result.Gradients, state);
 
             double loss = result.Value.Item;
             smoothedLoss = double.IsNaN(smoothedLoss) ? loss : 0.9 * smoothedLoss + 0.1 * loss;
