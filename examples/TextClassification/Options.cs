@@ -20,15 +20,16 @@ internal enum TextInput
 /// seeds from <c>--seed</c> on, and print their mean and spread); <c>--validation-only</c> (never score the test split: how settings are
 /// chosen); <c>--subwords</c> or <c>--characters</c> (what the recurrent model reads instead of words);
 /// <c>--pretrain N</c> (pretrain the word encoder as a language model for N steps first, <see cref="Pretraining"/>;
-/// 0 starts from random weights, the default; quick mode runs 10 steps unless told; words only).
+/// 0 starts from random weights, the default; quick mode runs 10 steps unless told; words only); <c>--moby-dick</c> (the
+/// language model also reads Moby-Dick).
 /// </summary>
-internal sealed record Options(bool Quick, ulong Seed, TextInput Input, int Members, int Splits, bool ValidationOnly, int? Pretrain)
+internal sealed record Options(bool Quick, ulong Seed, TextInput Input, int Members, int Splits, bool ValidationOnly, int? Pretrain, bool MobyDick)
 {
-    private const string Usage = "Usage: [--quick] [--seed N] [--members N] [--splits N] [--validation-only] [--subwords | --characters] [--pretrain N]";
+    private const string Usage = "Usage: [--quick] [--seed N] [--members N] [--splits N] [--validation-only] [--subwords | --characters] [--pretrain N [--moby-dick]]";
 
     public static Options Parse(string[] args)
     {
-        bool quick = false, validationOnly = false;
+        bool quick = false, validationOnly = false, mobyDick = false;
         var input = TextInput.Words;
         ulong seed = 1;
         int members = 3, splits = 1;
@@ -45,6 +46,9 @@ internal sealed record Options(bool Quick, ulong Seed, TextInput Input, int Memb
                     break;
                 case "--subwords":
                     input = TextInput.Subwords;
+                    break;
+                case "--moby-dick":
+                    mobyDick = true;
                     break;
                 case "--validation-only":
                     validationOnly = true;
@@ -69,6 +73,6 @@ internal sealed record Options(bool Quick, ulong Seed, TextInput Input, int Memb
                     throw new ArgumentException($"unknown argument '{args[i]}'. {Usage}");
             }
         }
-        return new Options(quick, seed, input, members, splits, validationOnly, pretrain);
+        return new Options(quick, seed, input, members, splits, validationOnly, pretrain, mobyDick);
     }
 }

@@ -16,7 +16,8 @@ internal sealed record PretrainingSettings(int Steps, int BatchSize, double Lear
 /// has read words t to the end) predicts word t − 1, so neither sees the word it predicts. Each direction's output
 /// goes through its own <c>Linear</c> [H, E] and then through the embedding table itself (tied weights, Press and Wolf,
 /// 2017), so the word vectors learn from the words that follow and precede them as well as from their own position.
-/// Trained on the text of the training messages only; their labels are not read. The result is the parameters the
+/// Trained on the text of the training messages only (never validation or test text; the labels are not read), plus any
+/// other text given (Moby-Dick with <c>--moby-dick</c>). The result is the parameters the
 /// classifier shares with it (<c>embedding.</c> and the GRU's), which the classifier starts from instead of random ones.
 /// </summary>
 internal sealed class Pretraining(WordEncoder words, GruSizes sizes, PretrainingSettings settings)
@@ -35,7 +36,7 @@ internal sealed class Pretraining(WordEncoder words, GruSizes sizes, Pretraining
             .Add("lm.bias", Tensor.Zeros<float>(OutputWords));
 
     /// <summary>
-    /// Pretrains on <paramref name="texts"/> (the training split's messages) and returns the encoder's parameters
+    /// Pretrains on <paramref name="texts"/> (the training split's messages, and any other text) and returns the encoder's parameters
     /// (everything but the <c>lm.</c> heads), named as the classifier names them.
     /// </summary>
     public Params<float> Train(Message[] texts, ulong seed)
