@@ -18,18 +18,22 @@ internal enum TextInput
 /// it draws the split too); <c>--members N</c> (train N copies of each recurrent model from different seeds and average
 /// their spam probabilities; default 3); <c>--splits N</c> (repeat the whole comparison on the N splits of the
 /// seeds from <c>--seed</c> on, and print their mean and spread); <c>--validation-only</c> (never score the test split: how settings are
-/// chosen); <c>--subwords</c> or <c>--characters</c> (what the recurrent model reads instead of words).
+/// chosen); <c>--subwords</c> or <c>--characters</c> (what the recurrent model reads instead of words);
+/// <c>--pretrain N</c> (pretrain the word encoder as a language model for N steps first, <see cref="Pretraining"/>;
+/// 0 starts from random weights, the default; quick mode runs 10 steps unless told; words only); <c>--moby-dick</c> (the
+/// language model also reads Moby-Dick).
 /// </summary>
-internal sealed record Options(bool Quick, ulong Seed, TextInput Input, int Members, int Splits, bool ValidationOnly)
+internal sealed record Options(bool Quick, ulong Seed, TextInput Input, int Members, int Splits, bool ValidationOnly, int? Pretrain, bool MobyDick)
 {
-    private const string Usage = "Usage: [--quick] [--seed N] [--members N] [--splits N] [--validation-only] [--subwords | --characters]";
+    private const string Usage = "Usage: [--quick] [--seed N] [--members N] [--splits N] [--validation-only] [--subwords | --characters] [--pretrain N [--moby-dick]]";
 
     public static Options Parse(string[] args)
     {
-        bool quick = false, validationOnly = false;
+        bool quick = false, validationOnly = false, mobyDick = false;
         var input = TextInput.Words;
         ulong seed = 1;
         int members = 3, splits = 1;
+        int? pretrain = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -42,6 +46,9 @@ internal sealed record Options(bool Quick, ulong Seed, TextInput Input, int Memb
                     break;
                 case "--subwords":
                     input = TextInput.Subwords;
+                    break;
+                case "--moby-dick":
+                    mobyDick = true;
                     break;
                 case "--validation-only":
                     validationOnly = true;
@@ -58,10 +65,14 @@ internal sealed record Options(bool Quick, ulong Seed, TextInput Input, int Memb
                     splits = n;
                     i++;
                     break;
+                case "--pretrain" when i + 1 < args.Length && int.TryParse(args[i + 1], out var steps) && steps >= 0:
+                    pretrain = steps;
+                    i++;
+                    break;
                 default:
                     throw new ArgumentException($"unknown argument '{args[i]}'. {Usage}");
             }
         }
-        return new Options(quick, seed, input, members, splits, validationOnly);
+        return new Options(quick, seed, input, members, splits, validationOnly, pretrain, mobyDick);
     }
 }
