@@ -119,11 +119,13 @@ internal sealed class Plan<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Tensor<T>[] Run(ReadOnlySpan<Tensor<T>> inputs)
     {
         for (int i = 0; i < inputs.Length; i++) values[i] = inputs[i].Value;
+        // The values handed out are new, or lent by the thread's arena (a compiled VJP's cotangents in a sweep, a compiled
+        // input projection's values in the level's scratch).
         foreach (int slot in freshSlots)
         {
-            var buffer = GC.AllocateUninitializedArray<T>(slotShapes[slot].Size);
-            buffers[slot] = buffer;
-            values[slot] = new NdArray<T>(buffer, slotShapes[slot]);
+            var value = NdArray<T>.Uninitialized(slotShapes[slot]);
+            buffers[slot] = value.Unwritten;
+            values[slot] = value;
         }
         foreach (var instruction in program) instruction.Run(values, buffers);
         var result = new Tensor<T>[outputs.Length];
