@@ -150,7 +150,9 @@ public static class Recurrence
                 var block = Tensor.Narrow(inputs, 0, start, count).Reshape(count * batch, features);
                 var projected = project(parameters, block);
                 result.Add(projected.Reshape(count, batch, -1));
-                blockSteps = Math.Max(1, ProjectionBlockElements / Math.Max(1, projected.Size / count));
+                // Blocks bound the size of arrays allocated on every call; buffers from the level's scratch are not, so
+                // there the rest of the sequence is one block (one product, one cotangent, two arrays in the pool).
+                blockSteps = scratch is not null ? steps : Math.Max(1, ProjectionBlockElements / Math.Max(1, projected.Size / count));
                 start += count;
             }
         }
