@@ -24,24 +24,16 @@ internal static class ScratchPool
     /// </summary>
     private const int Capacity = 256;
 
-    [ThreadStatic] private static List<Array>? free;
+    // Arrays held by this thread's pool, of both element types.
+    [ThreadStatic] private static int count;
 
     /// <summary>An array of at least <paramref name="length"/> elements and arbitrary contents: from the pool, else new.</summary>
     public static T[] Take<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (free is { } pool)
+        if (Buckets<T>.Take(length) is { } array)
         {
-            int best = -1;
-            for (int i = 0; i < pool.Count; i++)
-                if (pool[i] is T[] candidate && candidate.Length >= length && candidate.Length / 2 <= length
-                    && (best < 0 || candidate.Length < pool[best].Length))
-                    best = i;
-            if (best >= 0)
-            {
-                var array = (T[])pool[best];
-                pool.RemoveAt(best);
-                return array;
-            }
+            count--;
+            return array;
         }
         return GC.AllocateUninitializedArray<T>(length);
     }
@@ -49,9 +41,65 @@ internal static class ScratchPool
     /// <summary>Hands <paramref name="array"/> back; the caller and everything it lent the array to must not touch it again.</summary>
     public static void Give(Array array)
     {
-        var pool = free ??= [];
-        if (pool.Count == Capacity) pool.RemoveAt(0);
-        pool.Add(array);
+        bool kept = array switch
+        {
+            float[] single => Buckets<float>.Give(single, count == Capacity),
+            double[] pair => Buckets<double>.Give(pair, count == Capacity),
+            _ => false,
+        };
+        if (kept) count++;
+    }
+
+    /// <summary>
+    /// One element type's arrays, by the power of two their length lies at or above (bucket b holds lengths in
+    /// [2^b, 2^(b+1))): a request for n elements looks only in the buckets of n and of 2n, where every array that may
+    /// serve it (n ≤ length ≤ 2n) lies, so taking and giving stay cheap however many arrays the pool holds.
+    /// </summary>
+    private static class Buckets<T>
+    {
+        [ThreadStatic] private static List<T[]>?[]? buckets;
+
+        public static T[]? Take(int length)
+        {
+            if (buckets is null || length == 0) return null;
+            int first = Bucket(length);
+            (int bucket, int index) best = (-1, -1);
+            for (int b = first; b <= first + 1 && b < buckets.Length; b++)
+            {
+                if (buckets[b] is not { } arrays) continue;
+                for (int i = 0; i < arrays.Count; i++)
+                {
+                    int candidate = arrays[i].Length;
+                    if (candidate >= length && candidate / 2 <= length && (best.bucket < 0 || candidate < buckets[best.bucket]![best.index].Length))
+                        best = (b, i);
+                }
+            }
+            if (best.bucket < 0) return null;
+            var list = buckets[best.bucket]!;
+            var array = list[best.index];
+            list.RemoveAt(best.index);
+            return array;
+        }
+
+        // Keeps the array (true), making room when the pool is full by dropping the oldest array of the largest lengths
+        // this type holds; an array of a type the pool holds none of is then dropped itself (false).
+        public static bool Give(T[] array, bool full)
+        {
+            if (array.Length == 0) return false;
+            buckets ??= new List<T[]>?[32];
+            if (full)
+            {
+                int largest = buckets.Length - 1;
+                while (largest >= 0 && buckets[largest] is not { Count: > 0 }) largest--;
+                if (largest < 0) return false;
+                buckets[largest]!.RemoveAt(0);
+                count--;
+            }
+            (buckets[Bucket(array.Length)] ??= []).Add(array);
+            return true;
+        }
+
+        private static int Bucket(int length) => 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)length);
     }
 
     /// <summary>A value of <paramref name="shape"/> over the start of <paramref name="array"/>.</summary>
