@@ -1,3 +1,5 @@
+using Autograd.Rnn.Tests.Plans;
+
 namespace Autograd.Rnn.Tests.Autodiff;
 
 /// <summary>
@@ -49,22 +51,13 @@ public class SweepArenaTests
         var input = Tensor.RandomNormal<float>([256, 256], seed: 6);
         GradientResult<float> Step() => Grad.ValueAndGrad(p => Tensor.Mean(Tensor.Tanh(input.MatMul(p["w"])) * 2f), parameters);
         long allocated = 0;
-        Exception? failure = null;
-        // On a thread of its own: the scratch pool is per thread, and other tests' arrays must not decide what this finds.
-        var thread = new Thread(() =>
+        FreshThread.Run(() =>
         {
-            try
-            {
-                for (int i = 0; i < 3; i++) Step();
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                Step();
-                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            }
-            catch (Exception e) { failure = e; }
+            for (int i = 0; i < 3; i++) Step();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Step();
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         });
-        thread.Start();
-        thread.Join();
-        Assert.Null(failure);
         // Forward: the product, tanh and the scaled value; the weight's gradient; everything else is small. The backward
         // pass's own [256, 256] cotangents (the mean's broadcast, the scale's, tanh's) come from the lent scratch: without
         // it the step allocates three more of them.

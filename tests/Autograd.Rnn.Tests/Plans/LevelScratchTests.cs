@@ -18,20 +18,6 @@ public class LevelScratchTests
         return Grad.ValueAndGrad(p => Tensor.Sum(Tensor.Tanh(layer.Apply(p, input).Output)), parameters);
     }
 
-    // The pool is per thread: a new thread starts with an empty one. Its exception, if any, is rethrown here.
-    private static void OnNewThread(Action action)
-    {
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try { action(); }
-            catch (Exception e) { failure = e; }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure is not null) throw new InvalidOperationException("the test's thread failed", failure);
-    }
-
     private static void AssertSame(GradientResult<double> expected, GradientResult<double> actual, string what)
     {
         Assert.True(Bits.Same(expected.Value, actual.Value), $"{what}: value");
@@ -50,7 +36,7 @@ public class LevelScratchTests
         var fresh = new Dictionary<(int, int), GradientResult<double>>();
         foreach (var configuration in configurations.Distinct())
         {
-            OnNewThread(() => fresh[configuration] = TrainingStep(layer, parameters, configuration.Steps, configuration.Batch, 9));
+            FreshThread.Run(() => fresh[configuration] = TrainingStep(layer, parameters, configuration.Steps, configuration.Batch, 9));
             GradientResult<double> eager;
             using (Compile.Eagerly()) eager = TrainingStep(layer, parameters, configuration.Steps, configuration.Batch, 9);
             foreach (var name in eager.Gradients.Names)
@@ -70,7 +56,7 @@ public class LevelScratchTests
         // The LSTM step's VJP reads at least its four gates [batch, 4·hidden] at every step.
         long savedBytes = (long)longer * batch * 4 * 64 * sizeof(float);
         long firstLong = 0, repeatedLong = 0;
-        OnNewThread(() =>
+        FreshThread.Run(() =>
         {
             // Records and keeps the step's plans (they depend on the batch and widths, not on the length), and leaves buffers
             // for 40 steps in the pool: too short for 100.

@@ -97,24 +97,15 @@ public class PlannedProjectionTests
         GradientResult<float>? first = null;
         Dictionary<string, float[]>? kept = null;
         long allocated = 0;
-        Exception? failure = null;
-        // On a thread of its own: the scratch pool is per thread, and other tests' arrays must not decide what this finds.
-        var thread = new Thread(() =>
+        FreshThread.Run(() =>
         {
-            try
-            {
-                first = Step(2);
-                kept = first.Gradients.Names.ToDictionary(name => name, name => first.Gradients[name].ToArray());
-                Step(3);
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                Step(4);
-                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            }
-            catch (Exception e) { failure = e; }
+            first = Step(2);
+            kept = first.Gradients.Names.ToDictionary(name => name, name => first.Gradients[name].ToArray());
+            Step(3);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Step(4);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         });
-        thread.Start();
-        thread.Join();
-        Assert.Null(failure);
         // The projected inputs [steps, batch, 4·hidden]; what the step must allocate (the states it returns, the gradients)
         // is under that, so allocating them again every step would cross it.
         long projected = (long)steps * batch * 4 * 64 * sizeof(float);

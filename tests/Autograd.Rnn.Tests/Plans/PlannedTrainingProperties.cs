@@ -333,16 +333,7 @@ public class PlannedTrainingProperties
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         long perStep = 0;
-        Exception? failure = null;
-        // On a thread of its own: the scratch pool is per thread, and other tests' arrays must not decide what this finds.
-        var thread = new Thread(() =>
-        {
-            try { perStep = (Allocated(80) - Allocated(40)) / 40; }
-            catch (Exception e) { failure = e; }
-        });
-        thread.Start();
-        thread.Join();
-        Assert.Null(failure);
+        FreshThread.Run(() => perStep = (Allocated(80) - Allocated(40)) / 40);
         Assert.True(perStep <= 1536, $"{perStep} bytes per time step");
     }
 
