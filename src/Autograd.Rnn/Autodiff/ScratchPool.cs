@@ -70,7 +70,9 @@ internal static class ScratchPool
                 for (int i = 0; i < arrays.Count; i++)
                 {
                     int candidate = arrays[i].Length;
-                    if (candidate >= length && candidate / 2 <= length && (best.bucket < 0 || candidate < buckets[best.bucket]![best.index].Length))
+                    // Among equal lengths the one given back last wins: a training loop then gets its arrays back in a
+                    // steady order.
+                    if (candidate >= length && candidate / 2 <= length && (best.bucket < 0 || candidate <= buckets[best.bucket]![best.index].Length))
                         best = (b, i);
                 }
             }

@@ -22,8 +22,8 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
     private CotangentsOnce<T>? once;
 
     /// <summary>
-    /// Rows FirstRow..FirstRow+Rows−1 of the batch, run by <paramref name="plan"/>; <see cref="Saved"/> holds per step the
-    /// values the step's VJP reads (views of one slab per saved value), <see cref="Sums"/> the parameters' summed cotangents.
+    /// Rows FirstRow..FirstRow+Rows−1 of the batch, run by <paramref name="plan"/>; <see cref="Saved"/> holds per saved value
+    /// the views of its slab, one per step (what the step's VJP reads), <see cref="Sums"/> the parameters' summed cotangents.
     /// </summary>
     private sealed class Group(int firstRow, int rows, StepVjpPlan<T> plan, UnrollMasks<T>? masks)
     {
@@ -35,7 +35,7 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
 
         public UnrollMasks<T>? Masks { get; } = masks;
 
-        public NdArray<T>[] Saved { get; set; } = [];
+        public NdArray<T>[][] Saved { get; set; } = [];
 
         public T[]?[] Sums { get; set; } = [];
     }
@@ -97,12 +97,12 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
     {
         var plan = group.Plan;
         int savedCount = plan.SavedCount;
-        var saved = group.Saved = new NdArray<T>[steps * savedCount];
+        var saved = group.Saved = new NdArray<T>[savedCount][];
         var arguments = new NdArray<T>[parameterCount + parts + 1];
         for (int i = 0; i < parameterCount; i++) arguments[i] = primals[i].Value;
         Shape groupState = WithRows(stateShape, group.Rows), groupStep = WithRows(stepShape, group.Rows);
         for (int p = 0; p < parts; p++) arguments[parameterCount + p] = RowsOf(primals[parameterCount + p].Value, group.FirstRow, groupState);
-        var savedShapes = Array.ConvertAll(slabs, slab => slab.Shape.Without(0));
+        for (int s = 0; s < savedCount; s++) saved[s] = plan.SavedViews[s].Of(slabs[s], slabs[s].Shape.Without(0));
         var next = new NdArray<T>[parts];
         var destinations = new NdArray<T>?[parts + savedCount];
         var results = new NdArray<T>[parts + savedCount];
@@ -115,8 +115,7 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
                 int t = StepAt(i);
                 arguments[^1] = RowsOf(stepInputs[t], group.FirstRow, groupStep);
                 for (int p = 0; p < parts; p++) destinations[p] = next[p] = RowsOf(states[t * parts + p], group.FirstRow, groupState);
-                for (int s = 0; s < savedCount; s++)
-                    destinations[parts + s] = saved[t * savedCount + s] = slabs[s].View(t * savedShapes[s].Size, savedShapes[s]);
+                for (int s = 0; s < savedCount; s++) destinations[parts + s] = saved[s][t];
                 plan.Forward.RunInto(arguments, destinations, results);
                 group.Masks?.KeepPadded(t, next, arguments.AsSpan(parameterCount, parts));
                 for (int p = 0; p < parts; p++) arguments[parameterCount + p] = next[p];
@@ -209,7 +208,7 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
                 for (int p = 0; p < parts; p++)
                     arguments[parameterCount + p] = RowsOf(StateBefore(i, p), first, groupState);
                 arguments[parameterCount + parts] = RowsOf(stepInputs[t], first, groupStep);
-                Array.Copy(group.Saved, t * savedCount, arguments, parameterCount + parts + 1, savedCount);
+                for (int s = 0; s < savedCount; s++) arguments[parameterCount + parts + 1 + s] = group.Saved[s][t];
                 for (int p = 0; p < parts; p++)
                 {
                     var share = gSpan.Slice((p * steps + t) * size + first * rowSize, groupState.Size);

@@ -26,6 +26,8 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
         Backward = backward;
         Parts = parts;
         SavedCount = savedCount;
+        SavedViews = new SlabViews<T>[savedCount];
+        for (int s = 0; s < savedCount; s++) SavedViews[s] = new SlabViews<T>();
         Reached = reached;
         ContractedWith = contractedWith;
     }
@@ -42,6 +44,9 @@ internal sealed class StepVjpPlan<T> where T : unmanaged, IFloatingPointIeee754<
     public int Parts { get; }
 
     public int SavedCount { get; }
+
+    /// <summary>Per saved value, the per-step views of its slab, kept across the unrolls that replay this plan.</summary>
+    public SlabViews<T>[] SavedViews { get; }
 
     /// <summary>Per step input (parameters, state parts, input): whether its cotangent depends on the output cotangents (false: always zero).</summary>
     public IReadOnlyList<bool> Reached { get; }

@@ -43,6 +43,9 @@ internal sealed class NdArray<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The elements from this value's start to <paramref name="last"/>'s end, for values laid back to back (<see cref="Precedes"/>).</summary>
     internal ReadOnlySpan<T> SpanThrough(NdArray<T> last) => new(data, offset, last.offset + last.Size - offset);
 
+    /// <summary>Whether <paramref name="other"/> is the same run of the same buffer, with the same shape: the same value.</summary>
+    internal bool SameRun(NdArray<T> other) => ReferenceEquals(data, other.data) && offset == other.offset && Shape == other.Shape;
+
     /// <summary>Whether this value is a run of one of <paramref name="buffers"/> (scratch buffers are recognised this way before they go back).</summary>
     internal bool SharesBufferWithAny(IReadOnlySet<Array> buffers) => buffers.Contains(data);
 
