@@ -258,8 +258,8 @@ internal static class Backward
             if (merged.Count == 1)
             {
                 // One slice (an unroll's outputs out of its states, say): one padded copy, no zero blocks to join.
+                // In a first-order sweep the padded value comes from the sweep's lent scratch (ValueArena).
                 var (slice, piece) = merged[0];
-                if (axis == 0 && !piece.IsTraced && Grad.Running == 1) return PaddedInScratch(slice, piece);
                 return PadOp.Apply(piece, axis, slice.Start, size - slice.Start - slice.Length);
             }
             var parts = new List<Tensor<T>>(2 * merged.Count + 1);
@@ -272,19 +272,6 @@ internal static class Backward
             }
             if (position < size) parts.Add(Tensor.Zeros<T>(shape.WithDimension(axis, size - position).ToArray()));
             return parts.Count == 1 ? parts[0] : Tensor.Concat(parts.ToArray(), axis);
-        }
-
-        // With no other level running on the thread, nothing can keep a constant cotangent past the sweep but a leaf's
-        // gradient, which the sweep copies (SweepScratch): the padded copy may use the sweep's scratch.
-        private Tensor<T> PaddedInScratch(NarrowSlice slice, Tensor<T> piece)
-        {
-            var padded = SweepScratch.Value<T>(shape);
-            var span = padded.Unwritten.AsSpan();
-            int inner = shape.Size / shape.Span[0], start = slice.Start * inner, length = slice.Length * inner;
-            span[..start].Clear();
-            piece.Value.Span.CopyTo(span.Slice(start, length));
-            span[(start + length)..].Clear();
-            return new Tensor<T>(padded);
         }
 
         private static Tensor<T> PadAndSum(int axis, int size, List<(NarrowSlice Slice, Tensor<T> Piece)> pieces)

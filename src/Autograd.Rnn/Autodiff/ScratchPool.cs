@@ -106,5 +106,5 @@ internal static class ScratchPool
 
     /// <summary>A value of <paramref name="shape"/> over the start of <paramref name="array"/>.</summary>
     public static NdArray<T> View<T>(T[] array, Shape shape) where T : unmanaged, IFloatingPointIeee754<T> =>
-        array.Length == shape.Size ? new NdArray<T>(array, shape) : new NdArray<T>(array, new Shape(array.Length)).View(0, shape);
+        NdArray<T>.OverStart(array, shape);
 }

@@ -39,16 +39,20 @@ internal static class SweepScratch
 
         public IReadOnlySet<Array> Held => held;
 
-        public void Hold(Array array) => held.Add(array);
+        /// <summary>An array from the pool that goes back when the sweep ends.</summary>
+        public T[] Rent<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var array = ScratchPool.Take<T>(length);
+            held.Add(array);
+            return array;
+        }
 
         /// <summary>An op result's array from the pool while fewer than <see cref="LentCapacity"/> were lent, else null.</summary>
         public T[]? Take<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (lent == LentCapacity || length == 0) return null;
             lent++;
-            var array = ScratchPool.Take<T>(length);
-            held.Add(array);
-            return array;
+            return Rent<T>(length);
         }
     }
 
@@ -68,9 +72,7 @@ internal static class SweepScratch
     public static NdArray<T> Value<T>(Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (current is not { } sweep) return new NdArray<T>(GC.AllocateUninitializedArray<T>(shape.Size), shape);
-        var array = ScratchPool.Take<T>(shape.Size);
-        sweep.Hold(array);
-        return ScratchPool.View(array, shape);
+        return ScratchPool.View(sweep.Rent<T>(shape.Size), shape);
     }
 
     /// <summary><paramref name="gradient"/>, or a copy of it when it shares a buffer with <paramref name="sweep"/>'s scratch.</summary>

@@ -35,6 +35,13 @@ internal sealed unsafe class GemmPackedB<T> where T : unmanaged, IFloatingPointI
         transposeB ? !GemmDot<T>.Applies(m) : m > GemmBlocked<T>.UnpackedBMaxRows;
 
     /// <summary>
+    /// b packed for a product of <paramref name="m"/> rows (see <see cref="Pack"/>) when packing it once <see cref="Pays"/>,
+    /// else null: the product reads b in place.
+    /// </summary>
+    public static GemmPackedB<T>? PackIfItPays(int m, ReadOnlySpan<T> b, int n, int k, bool transposeB, GemmPackedB<T>? reuse) =>
+        Pays(m, transposeB) ? Pack(b, n, k, transposeB, reuse) : null;
+
+    /// <summary>
     /// b ([k, n] row-major, or [n, k] when <paramref name="transposeB"/>) packed, in <paramref name="reuse"/>'s storage
     /// when it is large enough.
     /// </summary>

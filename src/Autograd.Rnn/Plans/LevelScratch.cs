@@ -13,11 +13,15 @@ internal static class LevelScratch
     /// An uninitialised value of <paramref name="shape"/> that the caller may write and read until <paramref name="level"/>
     /// ends and must not touch after.
     /// </summary>
-    public static NdArray<T> Value<T>(Level level, Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
+    public static NdArray<T> Value<T>(Level level, Shape shape) where T : unmanaged, IFloatingPointIeee754<T> =>
+        ScratchPool.View(Rent<T>(level, shape.Size), shape);
+
+    // An array from the pool that goes back when the level ends.
+    private static T[] Rent<T>(Level level, int length) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var array = ScratchPool.Take<T>(shape.Size);
+        var array = ScratchPool.Take<T>(length);
         level.WhenEnded(() => ScratchPool.Give(array));
-        return ScratchPool.View(array, shape);
+        return array;
     }
 
     /// <summary>The arena of <paramref name="level"/>'s scratch (see <see cref="ValueArena"/>): each array lent is handed back when the level ends.</summary>
@@ -25,12 +29,6 @@ internal static class LevelScratch
 
     private sealed class LevelArena(Level level) : IValueArena
     {
-        public T[]? Take<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            if (length == 0) return null;
-            var array = ScratchPool.Take<T>(length);
-            level.WhenEnded(() => ScratchPool.Give(array));
-            return array;
-        }
+        public T[]? Take<T>(int length) where T : unmanaged, IFloatingPointIeee754<T> => length == 0 ? null : Rent<T>(level, length);
     }
 }

@@ -104,7 +104,7 @@ internal static class PlannedUnroll
 
     // Rows first..first+rows-1 of a value whose leading axis is the batch, as a constant view.
     private static Tensor<T> Rows<T>(NdArray<T> value, int first, int rows) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new(value.View(first * (value.Shape.Size / value.Shape[0]), PlannedUnrollRun<T>.WithRows(value.Shape, rows)));
+        new(PlannedUnrollRun<T>.RowsOf(value, first, PlannedUnrollRun<T>.WithRows(value.Shape, rows)));
 
     // Whether the state parts and the step input all lead with the same batch axis (a split cuts them by rows).
     private static bool SplitsByRows<T>(Tensor<T>[] primals, int parameterCount, int parts, NdArray<T> firstInput)

@@ -53,7 +53,7 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
     /// The rows from <paramref name="first"/> of <paramref name="value"/> (the batch axis leads) as a view of
     /// <paramref name="shape"/> (the group's, made once), or the value itself when the group holds every row.
     /// </summary>
-    private static NdArray<T> RowsOf(NdArray<T> value, int first, Shape shape) =>
+    internal static NdArray<T> RowsOf(NdArray<T> value, int first, Shape shape) =>
         shape.Size == value.Size ? value : value.View(first * (value.Size / value.Shape[0]), shape);
 
     /// <summary>Step <paramref name="t"/>'s input: a view of the block holding it.</summary>

@@ -62,8 +62,11 @@ internal sealed class NdArray<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     internal static NdArray<T> Uninitialized(Shape shape) =>
         ValueArena.Current?.Take<T>(shape.Size) is { } lent
-            ? new NdArray<T>(lent, 0, shape)
+            ? OverStart(lent, shape)
             : new NdArray<T>(GC.AllocateUninitializedArray<T>(shape.Size), shape);
+
+    /// <summary>A value of <paramref name="shape"/> over the start of <paramref name="data"/> (a pooled array may be longer).</summary>
+    internal static NdArray<T> OverStart(T[] data, Shape shape) => new(data, 0, shape);
 
     /// <summary>The <paramref name="shape"/>.Size elements from flat position <paramref name="start"/>, sharing this buffer.</summary>
     public NdArray<T> View(int start, Shape shape)

@@ -75,9 +75,7 @@ internal static class LinearOp
         public override GemmPackedB<T>? PackRight(NdArray<T>[] inputs, GemmPackedB<T>? reuse)
         {
             var (x, weight) = (inputs[0], inputs[1]);
-            return GemmPackedB<T>.Pays(x.Shape[0], transposeB: true)
-                ? GemmPackedB<T>.Pack(weight.Span, weight.Shape[0], weight.Shape[1], transposeB: true, reuse)
-                : null;
+            return GemmPackedB<T>.PackIfItPays(x.Shape[0], weight.Span, weight.Shape[0], weight.Shape[1], transposeB: true, reuse);
         }
 
         public override void Invoke(NdArray<T>[] inputs, Span<T> destination, GemmPackedB<T> packedRight) =>

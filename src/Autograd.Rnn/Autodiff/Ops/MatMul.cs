@@ -80,7 +80,7 @@ internal static class MatMulOp
         public override GemmPackedB<T>? PackRight(NdArray<T>[] inputs, GemmPackedB<T>? reuse)
         {
             var (m, n, k) = Dimensions(inputs);
-            return GemmPackedB<T>.Pays(m, transposeB) ? GemmPackedB<T>.Pack(inputs[1].Span, n, k, transposeB, reuse) : null;
+            return GemmPackedB<T>.PackIfItPays(m, inputs[1].Span, n, k, transposeB, reuse);
         }
 
         public override void Invoke(NdArray<T>[] inputs, Span<T> destination, GemmPackedB<T> packedRight) =>
