@@ -22,7 +22,7 @@ internal static unsafe class Gemm
     /// row-major, or [k,m] when <paramref name="transposeA"/>; b is [k,n], or [n,k] when <paramref name="transposeB"/>.
     /// Both transposed at once is not supported. With <paramref name="packedB"/> (b packed once for these n, k and
     /// transposition, <see cref="GemmPackedB{T}.Pack"/>), the product reads the packed copy instead of packing b again:
-    /// the same bits. The dot form of a few rows of A·Bᵀ reads b itself, so b is always passed.
+    /// the same bits. Every row count takes the same blocked kernel, so a row of c has the same bits whatever m is.
     /// </summary>
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool transposeA, bool transposeB,
         bool accumulate = false, GemmPackedB<T>? packedB = null)
@@ -51,9 +51,7 @@ internal static unsafe class Gemm
             // A transposed operand is the same memory read with swapped strides; packing absorbs the difference.
             var am = transposeA ? new StridedMatrix<T>(pa, 1, m) : new StridedMatrix<T>(pa, k, 1);
             var bm = transposeB ? new StridedMatrix<T>(pb, 1, k) : new StridedMatrix<T>(pb, n, 1);
-            if (transposeB && GemmDot<T>.Applies(m))
-                GemmDot<T>.Run(pa, pb, pc, m, n, k, accumulate);
-            else if ((long)m * n * k < ParallelThreshold || !KernelThreads.ParallelAllowed)
+            if ((long)m * n * k < ParallelThreshold || !KernelThreads.ParallelAllowed)
                 GemmBlocked<T>.Run(am, bm, pc, n, m, n, k, accumulate, packedB);
             else
                 RunParallel(am, bm, pc, m, n, k, accumulate, packedB);

@@ -74,6 +74,15 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, IFloatingPointI
                         else if (columns == nr) { panel = b.At(pc, jc + jr); ldb = b.RowStride; }
                         else { panel = packedB; ldb = nr; }
 
+                        if (mc == 1 && nc - jr >= GemmMicroKernel<T>.WidePanels * nr && GemmMicroKernel<T>.HasWideRow)
+                        {
+                            // One row (batch 1): four panels at once, so that eight FMA chains hide the latency that
+                            // one panel's two chains would wait on; each element is still one chain in k order.
+                            GemmMicroKernel<T>.RunWideRow(kc, packedA, panel, packB ? (nint)nr * kc : nr, ldb, c + (nint)ic * ldc + jc + jr, accumulate);
+                            jr += (GemmMicroKernel<T>.WidePanels - 1) * nr;
+                            continue;
+                        }
+
                         T* cColumn = c + jc + jr;
                         for (int ir = 0; ir < mc; ir += mr)
                         {

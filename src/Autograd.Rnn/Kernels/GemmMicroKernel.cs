@@ -88,6 +88,42 @@ internal static unsafe class GemmMicroKernel<T> where T : unmanaged, IFloatingPo
             KernelScalar(kc, a, b, ldb, c, ldc, accumulate, rows);
     }
 
+    /// <summary>How many NR-wide panels <see cref="RunWideRow"/> covers at once.</summary>
+    public const int WidePanels = 4;
+
+    /// <summary>Whether <see cref="RunWideRow"/> exists on this machine (the 512-bit path).</summary>
+    public static bool HasWideRow => Path == GemmPath.Vector512;
+
+    /// <summary>
+    /// One row of c (WidePanels·NR contiguous values) = (accumulate ? c : 0) + Σ_p a[p·MR]·b_i[p·ldb + j] over kc steps,
+    /// where panel i starts at b + i·panelStride: the arithmetic of <see cref="Run"/> with rows = 1 on each panel (every
+    /// element one FMA chain in k order, so the same bits), with eight independent chains instead of two.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunWideRow(int kc, T* a, T* b, nint panelStride, nint ldb, T* c, bool accumulate)
+    {
+        int w = Vector512<T>.Count;
+        T* b1 = b + panelStride, b2 = b1 + panelStride, b3 = b2 + panelStride;
+        Vector512<T> c0, c1, c2, c3, c4, c5, c6, c7;
+        if (accumulate)
+        {
+            c0 = Vector512.Load(c); c1 = Vector512.Load(c + w); c2 = Vector512.Load(c + 2 * w); c3 = Vector512.Load(c + 3 * w);
+            c4 = Vector512.Load(c + 4 * w); c5 = Vector512.Load(c + 5 * w); c6 = Vector512.Load(c + 6 * w); c7 = Vector512.Load(c + 7 * w);
+        }
+        else c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = Vector512<T>.Zero;
+        for (nint p = 0; p < kc; p++)
+        {
+            Vector512<T> ar = Vector512.Create(a[p * 8]);
+            nint o = p * ldb;
+            c0 = MultiplyAdd(ar, Vector512.Load(b + o), c0); c1 = MultiplyAdd(ar, Vector512.Load(b + o + w), c1);
+            c2 = MultiplyAdd(ar, Vector512.Load(b1 + o), c2); c3 = MultiplyAdd(ar, Vector512.Load(b1 + o + w), c3);
+            c4 = MultiplyAdd(ar, Vector512.Load(b2 + o), c4); c5 = MultiplyAdd(ar, Vector512.Load(b2 + o + w), c5);
+            c6 = MultiplyAdd(ar, Vector512.Load(b3 + o), c6); c7 = MultiplyAdd(ar, Vector512.Load(b3 + o + w), c7);
+        }
+        c0.Store(c); c1.Store(c + w); c2.Store(c + 2 * w); c3.Store(c + 3 * w);
+        c4.Store(c + 4 * w); c5.Store(c + 5 * w); c6.Store(c + 6 * w); c7.Store(c + 7 * w);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> MultiplyAdd(Vector512<T> x, Vector512<T> y, Vector512<T> acc)
     {

@@ -28,11 +28,9 @@ internal sealed unsafe class GemmPackedB<T> where T : unmanaged, IFloatingPointI
 
     /// <summary>
     /// Whether a product of <paramref name="m"/> rows packs its B (so that a packed B saves work): always for a transposed
-    /// B, except in the dot form of a few rows, which reads it in place; for a row-major B only above the rows where
-    /// <see cref="GemmBlocked{T}"/> reads it in place.
+    /// B; for a row-major B only above the rows where <see cref="GemmBlocked{T}"/> reads it in place.
     /// </summary>
-    public static bool Pays(int m, bool transposeB) =>
-        transposeB ? !GemmDot<T>.Applies(m) : m > GemmBlocked<T>.UnpackedBMaxRows;
+    public static bool Pays(int m, bool transposeB) => transposeB || m > GemmBlocked<T>.UnpackedBMaxRows;
 
     /// <summary>
     /// b packed for a product of <paramref name="m"/> rows (see <see cref="Pack"/>) when packing it once <see cref="Pays"/>,

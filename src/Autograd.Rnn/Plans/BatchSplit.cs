@@ -14,9 +14,7 @@ internal static class BatchSplit
     /// <summary>
     /// The fewest rows a group gets. At an LSTM training step of (batch 32, hidden 128) two groups of 16 rows took 12.2 ms
     /// against 17.2 ms unsplit with per-kernel threads and 20.1 ms on one thread (medians, 2-core Xeon, the same process
-    /// cycling through the three; docs/performance.md). Smaller groups were not measured reliably on that shared machine;
-    /// 16 rows also keep every group's products on the blocked kernel, whose rows have the unsplit bits (at 4 rows or
-    /// fewer a product with a transposed right factor takes the dot-product kernel, which sums in another order).
+    /// cycling through the three; docs/performance.md). Smaller groups were not measured reliably on that shared machine.
     /// </summary>
     internal const int MinRowsPerGroup = 16;
 
