@@ -30,20 +30,22 @@ internal static class SweepScratch
 
     internal sealed class Sweep(Sweep? enclosing, long id) : IValueArena
     {
-        private readonly HashSet<Array> held = new(ReferenceEqualityComparer.Instance);
+        private static readonly HashSet<Array> None = new(ReferenceEqualityComparer.Instance);
+        // Made at the first rent, sized for what a planned unroll's sweep rents, so that it does not grow step by step.
+        private HashSet<Array>? held;
         private int lent;
 
         public Sweep? Enclosing { get; } = enclosing;
 
         public long Id { get; } = id;
 
-        public IReadOnlySet<Array> Held => held;
+        public IReadOnlySet<Array> Held => held ?? None;
 
         /// <summary>An array from the pool that goes back when the sweep ends.</summary>
         public T[] Rent<T>(int length) where T : unmanaged, IFloatingPointIeee754<T>
         {
             var array = ScratchPool.Take<T>(length);
-            held.Add(array);
+            (held ??= new HashSet<Array>(LentCapacity, ReferenceEqualityComparer.Instance)).Add(array);
             return array;
         }
 

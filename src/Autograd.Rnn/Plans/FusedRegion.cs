@@ -55,6 +55,9 @@ internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCou
     internal const int ParallelThreshold = 64 * BlockSize;
 
     private readonly T[][] scratch = CreateScratch(size, scratchCount);
+    // Each op's form, cast once: a run only indexes these.
+    private readonly ElementwiseUnary<T>?[] unaries = ops.Select(op => op.Form as ElementwiseUnary<T>).ToArray();
+    private readonly ElementwiseBinary<T>?[] binaries = ops.Select(op => op.Form as ElementwiseBinary<T>).ToArray();
     private readonly int scratchCount = scratchCount;
     private T[][]?[]? threadScratch;
 
@@ -119,15 +122,16 @@ internal sealed class FusedRegion<T>(int size, RegionOp<T>[] ops, int scratchCou
     private void RunBlock(NdArray<T>[] values, ArraySegment<T>[] buffers, int start, int end, T[][] blockScratch)
     {
         int length = end - start;
-        foreach (var op in ops)
+        for (int i = 0; i < ops.Length; i++)
         {
+            ref readonly var op = ref ops[i];
             Span<T> destination = op.Scratch >= 0 ? blockScratch[op.Scratch].AsSpan(0, length) : buffers[op.Output].AsSpan(start, length);
-            if (op.Form is ElementwiseUnary<T> unary)
+            if (unaries[i] is { } unary)
             {
                 unary.Invoke(Read(op.A, values, start, length, blockScratch), destination);
                 continue;
             }
-            var binary = (ElementwiseBinary<T>)op.Form;
+            var binary = binaries[i]!;
             var (a, b) = (op.A, op.B);
             if (a.Kind == OperandKind.Scalar) binary.Invoke(a.Input.Read(values).Span[0], Read(b, values, start, length, blockScratch), destination);
             else if (b.Kind == OperandKind.Scalar) binary.Invoke(Read(a, values, start, length, blockScratch), b.Input.Read(values).Span[0], destination);

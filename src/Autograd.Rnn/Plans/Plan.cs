@@ -15,7 +15,11 @@ internal sealed class Plan<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly PlanInstruction<T>[] program;
     private readonly PlanOutput<T>[] outputs;
     private readonly int[] freshSlots;
+    private readonly bool[] fresh;
     private readonly bool[] keep;
+    // The slots with a buffer of the plan's own, and the slots dropped after a run: the per-run loops visit only these.
+    private readonly int[] ownedSlots;
+    private readonly int[] droppedSlots;
     private readonly NdArray<T>[] values;
     private readonly ArraySegment<T>[] buffers;
     // The plan's own buffer of each slot it writes and its value (null for fresh slots): restored after a run that wrote
@@ -38,15 +42,19 @@ internal sealed class Plan<T> where T : unmanaged, IFloatingPointIeee754<T>
         own = new T[]?[slotShapes.Length];
         ownValues = new NdArray<T>?[slotShapes.Length];
         keep = new bool[slotShapes.Length];
+        fresh = new bool[slotShapes.Length];
+        foreach (int slot in freshSlots) fresh[slot] = true;
         for (int slot = 0; slot < slotShapes.Length; slot++)
         {
-            if (!ownsBuffer[slot] || Array.IndexOf(freshSlots, slot) >= 0) continue;
+            if (!ownsBuffer[slot] || fresh[slot]) continue;
             var buffer = new T[slotShapes[slot].Size];
             own[slot] = buffer;
             buffers[slot] = buffer;
             values[slot] = ownValues[slot] = new NdArray<T>(buffer, slotShapes[slot]);
             keep[slot] = true;
         }
+        ownedSlots = Enumerable.Range(0, slotShapes.Length).Where(slot => keep[slot]).ToArray();
+        droppedSlots = Enumerable.Range(0, slotShapes.Length).Where(slot => !keep[slot]).ToArray();
     }
     /// <summary>The shapes of the inputs the plan was recorded for.</summary>
     public IReadOnlyList<Shape> InputShapes => inputShapes;
@@ -172,22 +180,22 @@ internal sealed class Plan<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
             else results[i] = value;
         }
-        for (int slot = 0; slot < own.Length; slot++)
-            if (own[slot] is { } buffer && !ReferenceEquals(values[slot], ownValues[slot]))
+        foreach (int slot in ownedSlots)
+            if (!ReferenceEquals(values[slot], ownValues[slot]))
             {
-                buffers[slot] = buffer;
+                buffers[slot] = own[slot]!;
                 values[slot] = ownValues[slot]!;
             }
         Release();
     }
 
     private bool WritesBuffer(PlanOutput<T> output) =>
-        output.Constant is null && output.Input < 0 && (own[output.Slot] is not null || Array.IndexOf(freshSlots, output.Slot) >= 0);
+        output.Constant is null && output.Input < 0 && (own[output.Slot] is not null || fresh[output.Slot]);
 
     // Inputs and the values of kernels are dropped, so the plan holds no tensor of the caller's between runs.
     private void Release()
     {
-        for (int i = 0; i < values.Length; i++) if (!keep[i]) values[i] = null!;
+        foreach (int slot in droppedSlots) values[slot] = null!;
         foreach (int slot in freshSlots) buffers[slot] = default;
     }
 }
