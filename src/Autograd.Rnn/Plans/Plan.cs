@@ -66,6 +66,13 @@ internal sealed class Plan<T> where T : unmanaged, IFloatingPointIeee754<T>
         return output.Constant?.Shape ?? (output.Input >= 0 ? inputShapes[output.Input] : slotShapes[output.Slot]);
     }
 
+    /// <summary>Whether outputs <paramref name="output"/> and <paramref name="other"/> are always the same value (one slot).</summary>
+    public bool SameOutputs(int output, int other)
+    {
+        var (a, b) = (outputs[output], outputs[other]);
+        return a.Constant is null && b.Constant is null && a.Input < 0 && b.Input < 0 && a.Slot == b.Slot;
+    }
+
     /// <summary>How many instructions run: fused regions count once.</summary>
     public int InstructionCount => program.Length;
 

@@ -142,16 +142,30 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
         var carry = new NdArray<T>[parts];
         for (int p = 0; p < parts; p++) carry[p] = new NdArray<T>(GC.AllocateUninitializedArray<T>(stateShape.Size), stateShape);
         bool inputReached = plan.Reached[parameterCount + parts];
+        // The blocks' cotangents are consecutive views of one array of every step's, [time, batch, ...].
         var blockCotangents = new NdArray<T>[primals.Length - FirstBlock];
-        for (int b = 0; b < blockCotangents.Length && inputReached; b++)
-            blockCotangents[b] = SweepScratch.Value<T>(primals[FirstBlock + b].Shape);
+        var inputCotangent = inputReached ? SweepScratch.Value<T>(stepShape.Inserting(0, steps)) : null;
+        for (int b = 0, offset = 0; b < blockCotangents.Length && inputCotangent is not null; offset += blockCotangents[b].Size, b++)
+            blockCotangents[b] = inputCotangent.View(offset, primals[FirstBlock + b].Shape);
         // A weight used once in a product: each step's factor of its gradient goes into a slab of all rows, contracted with
         // the step arguments it pairs with over all steps at the end, as one product of the stacked factors.
         var factorSlabs = new NdArray<T>?[parameterCount];
+        var factorIsInputCotangent = new bool[parameterCount];
         for (int k = 0; k < parameterCount; k++)
-            if (plan.ContractedWith[k] >= 0)
-                factorSlabs[k] = SweepScratch.Value<T>(WithRows(plan.Backward.OutputShape(k), Batch).Inserting(0, steps));
-        BatchSplit.Run(groups.Length, i => Backward(groups[i], g.Value, carry, blockCotangents, factorSlabs));
+        {
+            if (plan.ContractedWith[k] < 0) continue;
+            var slabShape = WithRows(plan.Backward.OutputShape(k), Batch).Inserting(0, steps);
+            // A factor that is the step input's cotangent (gates = x_t·W_ihᵀ + h·W_hhᵀ: W_hh's factor is d gates) is read
+            // from the input's cotangent instead of being written twice.
+            if (inputCotangent is not null && inputCotangent.Size == slabShape.Size
+                && groups.All(group => group.Plan.Backward.SameOutputs(k, parameterCount + parts)))
+            {
+                factorSlabs[k] = inputCotangent.View(0, slabShape);
+                factorIsInputCotangent[k] = true;
+            }
+            else factorSlabs[k] = SweepScratch.Value<T>(slabShape);
+        }
+        BatchSplit.Run(groups.Length, i => Backward(groups[i], g.Value, carry, blockCotangents, factorSlabs, factorIsInputCotangent));
 
         for (int k = 0; k < parameterCount; k++)
         {
@@ -173,7 +187,8 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
         return result;
     }
 
-    private void Backward(Group group, NdArray<T> g, NdArray<T>[] allCarry, NdArray<T>[] blockCotangents, NdArray<T>?[] factorSlabs)
+    private void Backward(Group group, NdArray<T> g, NdArray<T>[] allCarry, NdArray<T>[] blockCotangents, NdArray<T>?[] factorSlabs,
+        bool[] factorIsInputCotangent)
     {
         var plan = group.Plan;
         int size = stateShape.Size, savedCount = plan.SavedCount, first = group.FirstRow, rows = group.Rows;
@@ -218,7 +233,7 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
                 }
                 destinations[^1] = inputReached ? RowsOf(StepCotangent(blockCotangents, t), first, groupStep) : null;
                 for (int k = 0; k < parameterCount; k++)
-                    if (factorSlabs[k] is { } slab)
+                    if (factorSlabs[k] is { } slab && !factorIsInputCotangent[k])
                         destinations[k] = slab.View(t * factorRows[k]!.Size + first * (factorRows[k]!.Size / Batch), groupFactorRows[k]!);
                 plan.Backward.RunInto(arguments, destinations, results);
                 group.Masks?.PastStep(t, seeds, carry);
