@@ -170,6 +170,37 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(512, 128, 2048)]
+    [InlineData(200, 40, 100)]
+    [InlineData(300, 7, 64)]
+    [InlineData(130, 64, 65)]
+    [InlineData(96, 50, 300)]
+    public void A_transposed_product_has_the_bits_of_the_product_of_the_transposed_copy(int m, int n, int k)
+    {
+        // Aᵀ·B (a weight's gradient from stacked factors) packs A from its columns; its elements must be the ones the
+        // product of an explicitly transposed copy of A gives, accumulating or not, in float and double, on the
+        // multithreaded path (the first shape) too: how an operand is laid out never changes a bit.
+        Check<float>();
+        Check<double>();
+
+        void Check<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var (a, b, start) = (Random<T>(k * m, m + k), Random<T>(k * n, n), Random<T>(m * n, m));
+            var copy = new T[m * k];
+            for (int p = 0; p < k; p++)
+                for (int i = 0; i < m; i++)
+                    copy[i * k + p] = a[p * m + i];
+            foreach (bool accumulate in new[] { false, true })
+            {
+                T[] viaTranspose = (T[])start.Clone(), direct = (T[])start.Clone();
+                Gemm.Multiply<T>(a, b, viaTranspose, m, n, k, transposeA: true, transposeB: false, accumulate);
+                Gemm.Multiply<T>(copy, b, direct, m, n, k, transposeA: false, transposeB: false, accumulate);
+                Assert.True(direct.AsSpan().SequenceEqual(viaTranspose), $"{typeof(T).Name} m={m} n={n} k={k} accumulate={accumulate}");
+            }
+        }
+    }
+
     [Fact]
     public void Each_element_is_bit_identical_however_the_columns_are_split()
     {
