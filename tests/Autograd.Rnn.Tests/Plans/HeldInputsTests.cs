@@ -9,7 +9,7 @@ namespace Autograd.Rnn.Tests.Plans;
 /// </summary>
 public class HeldInputsTests
 {
-    // h·Wᵀ + b with 40 rows (a transposed weight is packed at every row count but the dot form's) and h·U with 70 rows
+    // h·Wᵀ + b with 40 rows (a transposed weight is packed at every row count) and h·U with 70 rows
     // (a row-major weight is packed above 64 rows).
     private static Tensor<float>[] Step(Tensor<float>[] v) =>
         [Tensor.Tanh(Tensor.Linear(v[2], v[0], v[1])), Tensor.Sigmoid(v[3].MatMul(v[4]))];
