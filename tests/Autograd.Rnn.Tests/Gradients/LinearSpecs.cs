@@ -28,7 +28,7 @@ public static class LinearSpecs
 /// <summary>Tensor.Linear against MatMulTransposeB followed by Add, its gradients, its plan form and its shape errors.</summary>
 public class TensorLinearTests
 {
-    // Small, dot-product (rows ≤ 4), k crossing a slice of the blocked GEMM, and a product large enough to run on two threads.
+    // Small, a few rows (one short tile), k crossing a slice of the blocked GEMM, and a product large enough to run on two threads.
     public static TheoryData<int, int, int> Sizes => new() { { 5, 7, 3 }, { 3, 70, 40 }, { 33, 65, 300 }, { 257, 129, 300 } };
 
     /// <summary>

@@ -90,8 +90,7 @@ internal static class LinearOp
         return y;
     }
 
-    // Every row starts as the bias and the GEMM adds x·Wᵀ into it. At up to four rows (the dot-product path) the sum is
-    // finished before it is added, so the bits are those of MatMulTransposeB then Add; above, the bias is the sum's first term.
+    // Every row starts as the bias and the GEMM adds x·Wᵀ into it: at every row count the bias is the sum's first term.
     private static void Into<T>(NdArray<T> x, NdArray<T> weight, NdArray<T> bias, Span<T> destination, GemmPackedB<T>? packedWeight = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
