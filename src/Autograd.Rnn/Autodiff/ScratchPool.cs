@@ -103,8 +103,4 @@ internal static class ScratchPool
 
         private static int Bucket(int length) => 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)length);
     }
-
-    /// <summary>A value of <paramref name="shape"/> over the start of <paramref name="array"/>.</summary>
-    public static NdArray<T> View<T>(T[] array, Shape shape) where T : unmanaged, IFloatingPointIeee754<T> =>
-        NdArray<T>.OverStart(array, shape);
 }

@@ -74,7 +74,7 @@ internal static class SweepScratch
     public static NdArray<T> Value<T>(Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (current is not { } sweep) return new NdArray<T>(GC.AllocateUninitializedArray<T>(shape.Size), shape);
-        return ScratchPool.View(sweep.Rent<T>(shape.Size), shape);
+        return NdArray<T>.OverStart(sweep.Rent<T>(shape.Size), shape);
     }
 
     /// <summary><paramref name="gradient"/>, or a copy of it when it shares a buffer with <paramref name="sweep"/>'s scratch.</summary>

@@ -14,7 +14,7 @@ internal static class LevelScratch
     /// ends and must not touch after.
     /// </summary>
     public static NdArray<T> Value<T>(Level level, Shape shape) where T : unmanaged, IFloatingPointIeee754<T> =>
-        ScratchPool.View(Rent<T>(level, shape.Size), shape);
+        NdArray<T>.OverStart(Rent<T>(level, shape.Size), shape);
 
     // An array from the pool that goes back when the level ends.
     private static T[] Rent<T>(Level level, int length) where T : unmanaged, IFloatingPointIeee754<T>
