@@ -142,11 +142,8 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
         var carry = new NdArray<T>[parts];
         for (int p = 0; p < parts; p++) carry[p] = new NdArray<T>(GC.AllocateUninitializedArray<T>(stateShape.Size), stateShape);
         bool inputReached = plan.Reached[parameterCount + parts];
-        // The blocks' cotangents are consecutive views of one array of every step's, [time, batch, ...].
-        var blockCotangents = new NdArray<T>[primals.Length - FirstBlock];
+        // Every step's input cotangent, [time, batch, ...]: the blocks' cotangents are consecutive views of it.
         var inputCotangent = inputReached ? SweepScratch.Value<T>(stepShape.Inserting(0, steps)) : null;
-        for (int b = 0, offset = 0; b < blockCotangents.Length && inputCotangent is not null; offset += blockCotangents[b].Size, b++)
-            blockCotangents[b] = inputCotangent.View(offset, primals[FirstBlock + b].Shape);
         // A weight used once in a product: each step's factor of its gradient goes into a slab of all rows, contracted with
         // the step arguments it pairs with over all steps at the end, as one product of the stacked factors.
         var factorSlabs = new NdArray<T>?[parameterCount];
@@ -165,7 +162,7 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
             }
             else factorSlabs[k] = SweepScratch.Value<T>(slabShape);
         }
-        BatchSplit.Run(groups.Length, i => Backward(groups[i], g.Value, carry, blockCotangents, factorSlabs, factorIsInputCotangent));
+        BatchSplit.Run(groups.Length, i => Backward(groups[i], g.Value, carry, inputCotangent, factorSlabs, factorIsInputCotangent));
 
         for (int k = 0; k < parameterCount; k++)
         {
@@ -182,12 +179,12 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
         }
         // The carry buffers are this sweep's own and are never written again: the initial state's cotangents as they are.
         for (int p = 0; p < parts; p++) result[parameterCount + p] = new Tensor<T>(carry[p]);
-        for (int b = 0; b < blockCotangents.Length; b++)
-            result[FirstBlock + b] = inputReached ? new Tensor<T>(blockCotangents[b]) : null;
+        for (int b = FirstBlock, offset = 0; b < primals.Length && inputCotangent is not null; offset += primals[b].Size, b++)
+            result[b] = new Tensor<T>(inputCotangent.View(offset, primals[b].Shape));
         return result;
     }
 
-    private void Backward(Group group, NdArray<T> g, NdArray<T>[] allCarry, NdArray<T>[] blockCotangents, NdArray<T>?[] factorSlabs,
+    private void Backward(Group group, NdArray<T> g, NdArray<T>[] allCarry, NdArray<T>? inputCotangent, NdArray<T>?[] factorSlabs,
         bool[] factorIsInputCotangent)
     {
         var plan = group.Plan;
@@ -207,7 +204,6 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
         // Per stacked weight: one step's factor rows of all rows, and of the group's.
         var factorRows = Array.ConvertAll(factorSlabs, slab => slab?.Shape.Without(0));
         var groupFactorRows = Array.ConvertAll(factorRows, shape => shape is null ? null : WithRows(shape, rows));
-        bool inputReached = plan.Reached[parameterCount + parts];
         var arguments = new NdArray<T>[parameterCount + parts + 1 + savedCount + parts];
         for (int k = 0; k < parameterCount; k++) arguments[k] = primals[k].Value;
         var destinations = new NdArray<T>?[parameterCount + parts + 1];
@@ -231,7 +227,7 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
                     else TensorPrimitives.Add(share, carry[p].Span, seeds[p].Unwritten);
                     arguments[^(parts - p)] = group.Masks is null ? seeds[p] : group.Masks.IntoStep(t, seeds[p]);
                 }
-                destinations[^1] = inputReached ? RowsOf(StepCotangent(blockCotangents, t), first, groupStep) : null;
+                destinations[^1] = inputCotangent is null ? null : RowsOf(inputCotangent.View(t * stepShape.Size, stepShape), first, groupStep);
                 for (int k = 0; k < parameterCount; k++)
                     if (factorSlabs[k] is { } slab && !factorIsInputCotangent[k])
                         destinations[k] = slab.View(t * factorRows[k]!.Size + first * (factorRows[k]!.Size / Batch), groupFactorRows[k]!);
@@ -292,17 +288,5 @@ internal sealed class PlannedUnrollRun<T>(Level level, Tensor<T>[] primals, int 
             start = end;
         }
         return sum;
-    }
-
-    // Step t's input cotangent (all rows): a view of the cotangent of the block holding the step.
-    private NdArray<T> StepCotangent(NdArray<T>[] blockCotangents, int t)
-    {
-        foreach (var block in blockCotangents)
-        {
-            int count = block.Shape[0];
-            if (t < count) return block.View(t * stepShape.Size, stepShape);
-            t -= count;
-        }
-        throw new ArgumentOutOfRangeException(nameof(t));
     }
 }
