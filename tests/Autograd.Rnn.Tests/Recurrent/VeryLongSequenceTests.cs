@@ -44,10 +44,10 @@ public class VeryLongSequenceTests(ITestOutputHelper output)
         var footprints = new Dictionary<int, Footprint>();
         foreach (int steps in new[] { 5000, 20000 })
         {
-            // The retained bytes are the whole heap's: memory other threads let go of while the step runs (an idle pool
-            // thread retiring with a scratch pool of earlier tests' arrays: -55 MB "retained" at 20,000 steps in one CI
-            // run) is subtracted from it, and nothing else runs to add any. So each length is measured three times and
-            // its largest figure kept, the one the least disturbed.
+            // The retained bytes are the whole heap's: memory other threads let go of while the step runs (earlier tests'
+            // threads and their thread-static scratch pools, say) is subtracted from it, and nothing else runs to add any;
+            // one CI run read -55 MB "retained" at 20,000 steps. So each length is measured three times and its largest
+            // figure kept, the one the least disturbed.
             for (int attempt = 0; attempt < 3; attempt++)
             {
                 // 256 KB is a quarter of a default thread stack: a recursive walk of a 20,000-step graph would need far more.
